@@ -1,0 +1,144 @@
+package dev.lifeline;
+
+import dev.lifeline.internal.posix.Fifo;
+import dev.lifeline.internal.posix.NativePath;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.EnumSet;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * The daemon side: a FIFO held open for reading for as long as the daemon lives, so that a
+ * {@link Probe} anywhere on the host sees it ALIVE. Open one at start-up and keep it:
+ *
+ * <pre>{@code
+ * Beacon beacon = Beacon.open(Path.of("/run/lifeline/mydaemon"), BeaconOption.EXCLUSIVE);
+ * // ... serve; close at a clean shutdown, or simply exit: the kernel lets go either way
+ * }</pre>
+ *
+ * <p>{@code open} creates the FIFO ({@code mkfifo}, mode 0600 unless told otherwise, whatever the
+ * umask) or takes over a stale one, and holds it {@code O_RDONLY|O_NONBLOCK|O_CLOEXEC|O_NOFOLLOW}.
+ * It refuses, and leaves untouched, anything else at the path: a regular file, a directory, a
+ * device, a socket, a symbolic link, or a FIFO that another user owns.
+ *
+ * <p>The caller's obligation: keep the beacon for the life of the daemon. Garbage collection does
+ * not close it; the descriptor stays open until {@link #close()} or until the process ends, by
+ * exit, crash or SIGKILL, when the kernel closes it and every probe sees DEAD at once. The
+ * descriptor is close-on-exec: a child the daemon starts does not inherit it and cannot keep a
+ * dead daemon looking alive.
+ *
+ * <p>Holders and locks: every beacon takes an {@code flock} on its FIFO, shared by default, or
+ * exclusive with {@link BeaconOption#EXCLUSIVE}, which makes this the only holder (a
+ * single-instance guard that a crash cannot leave locked). A new holder that races one that is
+ * closing never ends up holding a removed FIFO: the closing holder removes the FIFO while still
+ * locking it, and a new holder that gets its lock checks that the path still names what it locked,
+ * and starts over on a new FIFO if not. A new holder meeting a lock waits at most 20 ms for a
+ * closing holder to finish before it reports {@link Fault#HELD}.
+ *
+ * <p>Concurrency: safe for concurrent use. {@link #close()} is idempotent: the first call, from
+ * any thread, closes; later calls do nothing.
+ */
+public final class Beacon implements AutoCloseable {
+    private static final Set<PosixFilePermission> DEFAULT_PERMISSIONS =
+            EnumSet.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
+
+    private final Path path;
+    private final Fifo.Held held;
+    private final boolean exclusive;
+    private final boolean keep;
+
+    private Beacon(Path path, Fifo.Held held, boolean exclusive, boolean keep) {
+        this.path = path;
+        this.held = held;
+        this.exclusive = exclusive;
+        this.keep = keep;
+    }
+
+    /**
+     * Holds a beacon at {@code path}, creating the FIFO with mode 0600 if there is none.
+     *
+     * @throws BeaconException with {@link Fault#NOT_A_FIFO}, {@link Fault#SYMLINK} or
+     *         {@link Fault#NOT_OWNER} if something else is at the path (left untouched);
+     *         {@link Fault#HELD} if another holder excludes this one; a fault naming the errno
+     *         if a system call failed (a missing directory, permission denied, ...)
+     * @throws UnsupportedOperationException on a platform lifeline does not serve
+     */
+    public static Beacon open(Path path, BeaconOption... options) throws BeaconException {
+        return open(path, DEFAULT_PERMISSIONS, options);
+    }
+
+    /**
+     * As {@link #open(Path, BeaconOption...)}, with the permissions a new FIFO gets. The umask
+     * does not apply. A FIFO taken over keeps its permissions unless this beacon created it or
+     * holds it exclusively, in which case it gets {@code permissions}.
+     *
+     * @throws BeaconException as {@link #open(Path, BeaconOption...)} does
+     */
+    public static Beacon open(Path path, Set<PosixFilePermission> permissions, BeaconOption... options)
+            throws BeaconException {
+        Objects.requireNonNull(path, "path");
+        Objects.requireNonNull(permissions, "permissions");
+        Fifo.requireSupported();
+        boolean exclusive = false;
+        boolean keep = false;
+        for (BeaconOption option : options) {
+            switch (Objects.requireNonNull(option, "option")) {
+                case EXCLUSIVE -> exclusive = true;
+                case KEEP_ON_CLOSE -> keep = true;
+            }
+        }
+        Fifo.Held held = Fifo.hold(NativePath.of(path), mode(permissions), exclusive);
+        return new Beacon(path, held, exclusive, keep);
+    }
+
+    /** The path of the beacon, as given to {@code open}. */
+    public Path path() {
+        return path;
+    }
+
+    /** Whether this beacon was opened with {@link BeaconOption#EXCLUSIVE}. */
+    public boolean isExclusive() {
+        return exclusive;
+    }
+
+    /** Whether this beacon is still held: true until {@link #close()}. */
+    public boolean isOpen() {
+        return held.isOpen();
+    }
+
+    /**
+     * Lets go of the beacon. Unless it was opened with {@link BeaconOption#KEEP_ON_CLOSE}, the
+     * FIFO is removed first, but only by its last holder and only if the path still names the
+     * very FIFO this beacon opened (same device and inode): a file that replaced it is never
+     * touched. Idempotent and thread-safe. Never throws: if the FIFO cannot be removed it stays,
+     * and probes report DEAD, which is the truth.
+     */
+    @Override
+    public void close() {
+        held.close(!keep);
+    }
+
+    @Override
+    public String toString() {
+        return "Beacon[" + path + (exclusive ? ", exclusive" : "") + (isOpen() ? "" : ", closed") + "]";
+    }
+
+    private static int mode(Set<PosixFilePermission> permissions) {
+        int mode = 0;
+        for (PosixFilePermission p : permissions) {
+            mode |= switch (p) {
+                case OWNER_READ -> 0400;
+                case OWNER_WRITE -> 0200;
+                case OWNER_EXECUTE -> 0100;
+                case GROUP_READ -> 040;
+                case GROUP_WRITE -> 020;
+                case GROUP_EXECUTE -> 010;
+                case OTHERS_READ -> 04;
+                case OTHERS_WRITE -> 02;
+                case OTHERS_EXECUTE -> 01;
+            };
+        }
+        return mode;
+    }
+}

@@ -1,0 +1,306 @@
+package dev.lifeline.internal.posix;
+
+import dev.lifeline.BeaconException;
+import dev.lifeline.Fault;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The two sides of the FIFO protocol in system calls: probing a path, and holding a beacon.
+ * Internal usage only: the public package sees outcome codes and exceptions, never errno
+ * arithmetic or native memory.
+ */
+public final class Fifo {
+    /** Probe outcome: a reader holds the FIFO. */
+    public static final int ALIVE = 0;
+    /** Probe outcome: a FIFO is there and nobody holds it. */
+    public static final int DEAD = 1;
+    /** Probe outcome: nothing is at the path. */
+    public static final int ABSENT = 2;
+    /** Probe outcome bit: something other than a FIFO is there; the low bits are its S_IFMT >> 12. */
+    public static final int NOT_A_FIFO = 0x100;
+
+    private static final int PROBE_FLAGS = Linux.O_WRONLY | Linux.O_NONBLOCK | Linux.O_CLOEXEC | Linux.O_NOCTTY;
+    private static final int HOLD_FLAGS =
+            Linux.O_RDONLY | Linux.O_NONBLOCK | Linux.O_CLOEXEC | Linux.O_NOFOLLOW | Linux.O_NOCTTY;
+    private static final int ID_MASK = Linux.STATX_TYPE | Linux.STATX_MODE | Linux.STATX_UID | Linux.STATX_INO;
+    /** How long a new holder waits for a closing one to finish removing the FIFO it takes over. */
+    private static final long SETTLE_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
+
+    static {
+        NativeAccess.warnIfMissing();
+    }
+
+    private Fifo() {
+    }
+
+    /** Fails now, with a clear message, on a platform lifeline does not serve. */
+    public static void requireSupported() {
+        // Reading a constant runs Linux's class initialiser, which checks the platform.
+        if (Linux.ARCH.isEmpty()) {
+            throw new AssertionError();
+        }
+    }
+
+    // -- Checker side --
+
+    /**
+     * Asks whether a reader holds the FIFO at {@code path}: ALIVE, DEAD, ABSENT, NOT_A_FIFO|type,
+     * or minus errno for anything that is no answer. Follows symbolic links, as s6-svok does.
+     * Allocates nothing.
+     */
+    public static int probe(NativePath path) {
+        LibC.Scratch s = LibC.scratch();
+        // O_NONBLOCK: without it open would wait for a reader. O_CLOEXEC: a child forked by
+        // another thread meanwhile must not inherit the descriptor. O_NOCTTY: a terminal at the
+        // path must not become our controlling terminal.
+        int fd = LibC.open(s, path, PROBE_FLAGS);
+        if (fd >= 0) {
+            // A regular file, a directory's sibling or a device opens for writing just as well:
+            // only the type of what was opened can say ALIVE.
+            int r = LibC.fstatx(s, fd, Linux.STATX_TYPE);
+            int mode = s.statxMode();
+            LibC.close(s, fd);
+            if (r < 0) {
+                return r;
+            }
+            return isFifo(mode) ? ALIVE : NOT_A_FIFO | type(mode);
+        }
+        if (fd == -Errno.ENOENT) {
+            return ABSENT;
+        }
+        if (fd != -Errno.ENXIO) {
+            return fd;
+        }
+        // ENXIO is also the answer for a Unix socket and for a device without a driver: only a
+        // FIFO makes it mean DEAD. This stat is paid on the dead path alone.
+        int r = LibC.statx(s, path, true, Linux.STATX_TYPE);
+        if (r == -Errno.ENOENT) {
+            return ABSENT; // removed since the open: it was dead, and now it is gone
+        }
+        if (r < 0) {
+            return r;
+        }
+        int mode = s.statxMode();
+        return isFifo(mode) ? DEAD : NOT_A_FIFO | type(mode);
+    }
+
+    /** "a regular file", "a directory", ...: what a NOT_A_FIFO outcome found. */
+    public static String describeType(int outcome) {
+        return switch (outcome & 0xF) {
+            case 0x1 -> "a FIFO";
+            case 0x2 -> "a character device";
+            case 0x4 -> "a directory";
+            case 0x6 -> "a block device";
+            case 0x8 -> "a regular file";
+            case 0xA -> "a symbolic link";
+            case 0xC -> "a socket";
+            default -> "a file of unknown type";
+        };
+    }
+
+    private static boolean isFifo(int mode) {
+        return (mode & Linux.S_IFMT) == Linux.S_IFIFO;
+    }
+
+    private static int type(int mode) {
+        return (mode & Linux.S_IFMT) >>> 12;
+    }
+
+    // -- Holder side --
+
+    /**
+     * Creates the FIFO at {@code path} or takes over a stale one, opens it for reading and locks
+     * it: shared, or exclusive when {@code exclusive}. Refuses, leaving the path untouched,
+     * anything but a FIFO owned by the effective user, and a symbolic link.
+     *
+     * <p>The race with a holder that is closing: a closing holder removes the FIFO while it
+     * still holds its lock exclusively (see {@link Held#close()}). So whoever gets a lock and
+     * then finds that the path still names the inode it locked knows that no closing holder can
+     * remove it any more; whoever finds otherwise starts again, on a new FIFO.
+     */
+    public static Held hold(NativePath path, int mode, boolean exclusive) throws BeaconException {
+        LibC.Scratch s = LibC.scratch();
+        int uid = LibC.geteuid();
+        long settleDeadline = 0;
+        for (int attempt = 0; ; attempt++) {
+            if (attempt > 1000) {
+                throw failure(path, Fault.OTHER, null, "the path kept changing under us; gave up after 1000 attempts");
+            }
+            boolean created = false;
+            int r = LibC.statx(s, path, false, ID_MASK);
+            if (r == -Errno.ENOENT) {
+                r = LibC.mkfifo(s, path, mode);
+                if (r == -Errno.EEXIST) {
+                    continue; // another holder created it first: look again
+                }
+                if (r < 0) {
+                    throw errnoFailure(path, "mkfifo", -r);
+                }
+                created = true;
+            } else if (r < 0) {
+                throw errnoFailure(path, "statx", -r);
+            } else {
+                refuseUnlessOwnFifo(path, s, uid);
+            }
+
+            int fd = LibC.open(s, path, HOLD_FLAGS);
+            if (fd == -Errno.ENOENT) {
+                continue; // removed between the look and the open: start again
+            }
+            if (fd == -Errno.ELOOP) {
+                throw failure(path, Fault.SYMLINK, "ELOOP", "is a symbolic link; a beacon path must name the FIFO itself");
+            }
+            if (fd < 0) {
+                throw errnoFailure(path, "open", -fd);
+            }
+            try {
+                r = LibC.fstatx(s, fd, ID_MASK);
+                if (r < 0) {
+                    throw errnoFailure(path, "statx", -r);
+                }
+                // The path may have been replaced between the look and the open.
+                refuseUnlessOwnFifo(path, s, uid);
+                long dev = s.statxDev();
+                long ino = s.statxIno();
+                int perms = s.statxMode() & 07777;
+
+                r = LibC.flock(s, fd, (exclusive ? Linux.LOCK_EX : Linux.LOCK_SH) | Linux.LOCK_NB);
+                if (r == -Errno.EWOULDBLOCK) {
+                    if (!namesInode(s, path, dev, ino)) {
+                        LibC.close(s, fd);
+                        continue; // a closing holder removed it: start again on a new FIFO
+                    }
+                    // Either a live exclusive holder, or a closing one about to remove the FIFO:
+                    // give the latter a moment, bounded, then say who holds it.
+                    long now = System.nanoTime();
+                    if (settleDeadline == 0) {
+                        settleDeadline = now + SETTLE_NANOS;
+                    }
+                    if (now - settleDeadline < 0) {
+                        LibC.close(s, fd);
+                        Thread.onSpinWait();
+                        java.util.concurrent.locks.LockSupport.parkNanos(50_000);
+                        continue;
+                    }
+                    throw failure(path, Fault.HELD, "EWOULDBLOCK", exclusive
+                            ? "is held by a live process; exclusive mode admits one holder"
+                            : "is held exclusively by a live process");
+                }
+                if (r < 0) {
+                    throw errnoFailure(path, "flock", -r);
+                }
+                if (!namesInode(s, path, dev, ino)) {
+                    LibC.close(s, fd);
+                    continue; // the holder we locked after removed the FIFO before it let go
+                }
+                // mkfifo honours the umask; the mode asked for is the mode the FIFO gets.
+                if ((created || exclusive) && perms != mode) {
+                    r = LibC.fchmod(s, fd, mode);
+                    if (r < 0) {
+                        throw errnoFailure(path, "fchmod", -r);
+                    }
+                }
+                int held = fd;
+                fd = -1;
+                return new Held(path, held, dev, ino, exclusive);
+            } finally {
+                if (fd >= 0) {
+                    LibC.close(s, fd);
+                }
+            }
+        }
+    }
+
+    private static void refuseUnlessOwnFifo(NativePath path, LibC.Scratch s, int uid) throws BeaconException {
+        int mode = s.statxMode();
+        if ((mode & Linux.S_IFMT) == 0xA000) {
+            throw failure(path, Fault.SYMLINK, null, "is a symbolic link; a beacon path must name the FIFO itself");
+        }
+        if (!isFifo(mode)) {
+            throw failure(path, Fault.NOT_A_FIFO, null, "is " + describeType(type(mode)) + ", not a FIFO; left untouched");
+        }
+        int owner = s.statxUid();
+        if (owner != uid) {
+            throw failure(path, Fault.NOT_OWNER, null,
+                    "is a FIFO owned by uid " + Integer.toUnsignedString(owner) + ", not by uid "
+                            + Integer.toUnsignedString(uid) + "; left untouched");
+        }
+    }
+
+    /** Whether {@code path}, not following a final symbolic link, names this very inode. */
+    private static boolean namesInode(LibC.Scratch s, NativePath path, long dev, long ino) {
+        return LibC.statx(s, path, false, Linux.STATX_INO) == 0 && s.statxDev() == dev && s.statxIno() == ino;
+    }
+
+    static BeaconException errnoFailure(NativePath path, String call, int errno) {
+        Fault fault = errno == Errno.ENOENT ? Fault.NO_SUCH_DIRECTORY : Errno.fault(errno);
+        return failure(path, fault, Errno.name(errno), call + ": " + Errno.describe(errno));
+    }
+
+    static BeaconException failure(NativePath path, Fault fault, String errno, String reason) {
+        return new BeaconException(path.path(), fault, errno, reason);
+    }
+
+    /**
+     * A held beacon: the open read descriptor and the identity of the inode it opened.
+     *
+     * <p>Concurrency: {@link #close()} may be called from any thread, any number of times; only
+     * the first does anything.
+     */
+    public static final class Held {
+        private final NativePath path;
+        private final int fd;
+        private final long dev;
+        private final long ino;
+        private final boolean exclusive;
+        private final AtomicBoolean closed = new AtomicBoolean();
+
+        Held(NativePath path, int fd, long dev, long ino, boolean exclusive) {
+            this.path = path;
+            this.fd = fd;
+            this.dev = dev;
+            this.ino = ino;
+            this.exclusive = exclusive;
+        }
+
+        public boolean isOpen() {
+            return !closed.get();
+        }
+
+        public int descriptor() {
+            return fd;
+        }
+
+        /**
+         * Removes the FIFO if we are its last holder and the path still names our inode, then
+         * closes the descriptor. With {@code remove} false the FIFO stays, stale. Returns false
+         * if the FIFO was left in place: asked to, kept for another holder, or replaced or
+         * removed by someone else.
+         */
+        public boolean close(boolean remove) {
+            if (!closed.compareAndSet(false, true)) {
+                return false;
+            }
+            LibC.Scratch s = LibC.scratch();
+            boolean removed = false;
+            try {
+                if (!remove) {
+                    return false;
+                }
+                // Holding the lock exclusively while unlinking is what makes a new holder that
+                // locks after us see that the path no longer names this inode. A shared holder
+                // upgrades: if that fails, others still hold the FIFO and it must stay.
+                boolean last = exclusive || LibC.flock(s, fd, Linux.LOCK_EX | Linux.LOCK_NB) == 0;
+                if (last && namesInode(s, path, dev, ino)) {
+                    // Between this check and the unlink only a third party that removes and
+                    // recreates the path by hand could intervene; no lifeline holder does.
+                    removed = LibC.unlink(s, path) == 0;
+                }
+            } finally {
+                LibC.close(s, fd);
+            }
+            return removed;
+        }
+    }
+}

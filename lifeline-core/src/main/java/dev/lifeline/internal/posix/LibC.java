@@ -1,0 +1,265 @@
+package dev.lifeline.internal.posix;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemoryLayout.PathElement;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.StructLayout;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.VarHandle;
+
+/**
+ * The system calls lifeline makes, each linked on first use and each returning the kernel's answer
+ * as one int: the result when it is not negative, else minus errno. Internal usage only.
+ *
+ * <p>errno is captured by the linker ({@code captureCallState("errno")}) into a segment owned by
+ * the calling thread, and read at once after a failed call: reading it later, or from a segment
+ * another thread shares, could return some other call's errno. EINTR is retried here, below
+ * everyone, so no caller ever sees it. No call uses {@code Linker.Option.critical}: open and
+ * close may block in the kernel (a FUSE file system, say).
+ *
+ * <p>Each function has its own holder class so that a command which checks one path links only
+ * {@code open}, {@code statx} and {@code close}: linking a descriptor costs milliseconds.
+ */
+final class LibC {
+    private static final Linker LINKER = Linker.nativeLinker();
+    private static final Linker.Option ERRNO = Linker.Option.captureCallState("errno");
+    private static final StructLayout CAPTURE = Linker.Option.captureStateLayout();
+    private static final VarHandle ERRNO_VH = CAPTURE.varHandle(PathElement.groupElement("errno"));
+    /** The empty string statx needs, with AT_EMPTY_PATH, to describe a descriptor. */
+    private static final MemorySegment EMPTY = Arena.global().allocate(1);
+
+    /** Native scratch memory of one thread: the errno capture and a struct statx. */
+    static final class Scratch {
+        final MemorySegment errno;
+        final MemorySegment statx;
+
+        private Scratch() {
+            // Freed by the garbage collector once the thread, and so this object, is gone.
+            Arena arena = Arena.ofAuto();
+            this.errno = arena.allocate(CAPTURE);
+            this.statx = arena.allocate(Linux.STATX_SIZE, 8);
+        }
+
+        int errno() {
+            return (int) ERRNO_VH.get(errno, 0L);
+        }
+
+        int statxMode() {
+            return Short.toUnsignedInt(statx.get(ValueLayout.JAVA_SHORT, Linux.STX_MODE));
+        }
+
+        int statxUid() {
+            return statx.get(JAVA_INT, Linux.STX_UID);
+        }
+
+        long statxIno() {
+            return statx.get(ValueLayout.JAVA_LONG, Linux.STX_INO);
+        }
+
+        long statxDev() {
+            long major = Integer.toUnsignedLong(statx.get(JAVA_INT, Linux.STX_DEV_MAJOR));
+            long minor = Integer.toUnsignedLong(statx.get(JAVA_INT, Linux.STX_DEV_MINOR));
+            return major << 32 | minor;
+        }
+    }
+
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
+    private LibC() {
+    }
+
+    static Scratch scratch() {
+        return SCRATCH.get();
+    }
+
+    // -- Linking --
+
+    private static MethodHandle link(String name, FunctionDescriptor descriptor, Linker.Option... options) {
+        MemorySegment symbol = LINKER.defaultLookup().find(name).orElseThrow(
+                () -> new UnsatisfiedLinkError("lifeline: the C library has no function " + name));
+        try {
+            return LINKER.downcallHandle(symbol, descriptor, options);
+        } catch (IllegalCallerException denied) {
+            throw new IllegalCallerException(NativeAccess.instruction(), denied);
+        }
+    }
+
+    private static final class Open {
+        // open is variadic in C: the mode is the first variadic argument.
+        static final MethodHandle MH = link("open",
+                FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT),
+                ERRNO, Linker.Option.firstVariadicArg(2));
+    }
+
+    private static final class Close {
+        static final MethodHandle MH = link("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT), ERRNO);
+    }
+
+    private static final class Statx {
+        static final MethodHandle MH = link("statx",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, ADDRESS), ERRNO);
+    }
+
+    private static final class Mkfifo {
+        static final MethodHandle MH = link("mkfifo", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT), ERRNO);
+    }
+
+    private static final class Unlink {
+        static final MethodHandle MH = link("unlink", FunctionDescriptor.of(JAVA_INT, ADDRESS), ERRNO);
+    }
+
+    /** One shape, (int, int) -> int, serves flock and fchmod: one descriptor to link, not two. */
+    private static final FunctionDescriptor INT_INT = FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT);
+
+    private static final class Flock {
+        static final MethodHandle MH = link("flock", INT_INT, ERRNO);
+    }
+
+    private static final class Fchmod {
+        static final MethodHandle MH = link("fchmod", INT_INT, ERRNO);
+    }
+
+    private static final class Geteuid {
+        static final MethodHandle MH = link("geteuid", FunctionDescriptor.of(JAVA_INT));
+    }
+
+    // -- Calls: each returns the result, or minus errno --
+
+    static int open(Scratch s, NativePath path, int flags) {
+        for (;;) {
+            int r;
+            try {
+                r = (int) Open.MH.invokeExact(s.errno, path.segment, flags, 0);
+            } catch (Throwable t) {
+                throw new AssertionError("open", t);
+            }
+            if (r >= 0) {
+                return r;
+            }
+            int e = s.errno();
+            if (e != Errno.EINTR) {
+                return -e;
+            }
+        }
+    }
+
+    /**
+     * Closes {@code fd}. Never retried: on Linux the descriptor is released even when close
+     * reports EINTR, and a retry could close a descriptor another thread just opened.
+     */
+    static int close(Scratch s, int fd) {
+        int r;
+        try {
+            r = (int) Close.MH.invokeExact(s.errno, fd);
+        } catch (Throwable t) {
+            throw new AssertionError("close", t);
+        }
+        return r == 0 ? 0 : -s.errno();
+    }
+
+    /** statx of an open descriptor into {@code s.statx}. */
+    static int fstatx(Scratch s, int fd, int mask) {
+        return statx(s, fd, EMPTY, Linux.AT_EMPTY_PATH, mask);
+    }
+
+    /** statx of a path into {@code s.statx}; {@code follow} decides for a final symbolic link. */
+    static int statx(Scratch s, NativePath path, boolean follow, int mask) {
+        return statx(s, Linux.AT_FDCWD, path.segment, follow ? 0 : Linux.AT_SYMLINK_NOFOLLOW, mask);
+    }
+
+    private static int statx(Scratch s, int dirfd, MemorySegment path, int flags, int mask) {
+        for (;;) {
+            int r;
+            try {
+                r = (int) Statx.MH.invokeExact(s.errno, dirfd, path, flags, mask, s.statx);
+            } catch (Throwable t) {
+                throw new AssertionError("statx", t);
+            }
+            if (r == 0) {
+                return 0;
+            }
+            int e = s.errno();
+            if (e != Errno.EINTR) {
+                return -e;
+            }
+        }
+    }
+
+    static int mkfifo(Scratch s, NativePath path, int mode) {
+        for (;;) {
+            int r;
+            try {
+                r = (int) Mkfifo.MH.invokeExact(s.errno, path.segment, mode);
+            } catch (Throwable t) {
+                throw new AssertionError("mkfifo", t);
+            }
+            if (r == 0) {
+                return 0;
+            }
+            int e = s.errno();
+            if (e != Errno.EINTR) {
+                return -e;
+            }
+        }
+    }
+
+    static int unlink(Scratch s, NativePath path) {
+        int r;
+        try {
+            r = (int) Unlink.MH.invokeExact(s.errno, path.segment);
+        } catch (Throwable t) {
+            throw new AssertionError("unlink", t);
+        }
+        return r == 0 ? 0 : -s.errno();
+    }
+
+    static int flock(Scratch s, int fd, int operation) {
+        for (;;) {
+            int r;
+            try {
+                r = (int) Flock.MH.invokeExact(s.errno, fd, operation);
+            } catch (Throwable t) {
+                throw new AssertionError("flock", t);
+            }
+            if (r == 0) {
+                return 0;
+            }
+            int e = s.errno();
+            if (e != Errno.EINTR) {
+                return -e;
+            }
+        }
+    }
+
+    static int fchmod(Scratch s, int fd, int mode) {
+        for (;;) {
+            int r;
+            try {
+                r = (int) Fchmod.MH.invokeExact(s.errno, fd, mode);
+            } catch (Throwable t) {
+                throw new AssertionError("fchmod", t);
+            }
+            if (r == 0) {
+                return 0;
+            }
+            int e = s.errno();
+            if (e != Errno.EINTR) {
+                return -e;
+            }
+        }
+    }
+
+    static int geteuid() {
+        try {
+            return (int) Geteuid.MH.invokeExact();
+        } catch (Throwable t) {
+            throw new AssertionError("geteuid", t);
+        }
+    }
+}

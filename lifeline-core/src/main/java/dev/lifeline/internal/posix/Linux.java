@@ -1,0 +1,65 @@
+package dev.lifeline.internal.posix;
+
+import java.util.Locale;
+
+/**
+ * Every constant and struct offset lifeline uses, per Linux architecture. Internal usage only.
+ *
+ * <p>The values are those of the kernel's uapi headers. Most flags are shared by x86_64 and
+ * aarch64; {@code O_NOFOLLOW} and {@code O_DIRECTORY} are not, which is why the architecture is
+ * decided once here and nowhere else. {@code struct statx} has one layout on every architecture,
+ * unlike {@code struct stat}, which is why lifeline asks {@code statx} and never {@code fstat}.
+ */
+final class Linux {
+    static final String ARCH = arch();
+
+    static final int O_RDONLY = 0;
+    static final int O_WRONLY = 1;
+    static final int O_NOCTTY = 0x100;
+    static final int O_NONBLOCK = 0x800;
+    static final int O_CLOEXEC = 0x80000;
+    static final int O_NOFOLLOW = ARCH.equals("aarch64") ? 0x8000 : 0x20000;
+
+    static final int AT_FDCWD = -100;
+    static final int AT_SYMLINK_NOFOLLOW = 0x100;
+    static final int AT_EMPTY_PATH = 0x1000;
+
+    static final int LOCK_SH = 1;
+    static final int LOCK_EX = 2;
+    static final int LOCK_NB = 4;
+    static final int LOCK_UN = 8;
+
+    static final int S_IFMT = 0xF000;
+    static final int S_IFIFO = 0x1000;
+
+    // struct statx: the fields read here, with the mask bits that ask for them.
+    static final int STATX_TYPE = 0x1;
+    static final int STATX_MODE = 0x2;
+    static final int STATX_UID = 0x8;
+    static final int STATX_INO = 0x100;
+    static final long STATX_SIZE = 256;
+    static final long STX_UID = 20;
+    static final long STX_MODE = 28;
+    static final long STX_INO = 32;
+    static final long STX_DEV_MAJOR = 136;
+    static final long STX_DEV_MINOR = 140;
+
+    private Linux() {
+    }
+
+    /** The architecture, or an exception that says plainly that this platform is not served. */
+    private static String arch() {
+        String os = System.getProperty("os.name", "?");
+        String arch = System.getProperty("os.arch", "?").toLowerCase(Locale.ROOT);
+        String normal = switch (arch) {
+            case "amd64", "x86_64" -> "x86_64";
+            case "aarch64", "arm64" -> "aarch64";
+            default -> null;
+        };
+        if (!os.equals("Linux") || normal == null) {
+            throw new UnsupportedOperationException("lifeline supports Linux on x86_64 and aarch64;"
+                    + " this is " + os + " on " + arch);
+        }
+        return normal;
+    }
+}
