@@ -29,6 +29,12 @@ public final class Fifo {
 
     static {
         NativeAccess.warnIfMissing();
+        // Load now what reporting a failure needs: with the descriptor table full (EMFILE) a
+        // class could no longer be read from a jar or directory, and the report would be a
+        // NoClassDefFoundError instead of TOO_MANY_OPEN_FILES.
+        Errno.fault(Errno.EMFILE);
+        Errno.describe(Errno.EMFILE);
+        describeType(NOT_A_FIFO);
     }
 
     private Fifo() {
