@@ -160,6 +160,8 @@ public final class Fifo {
             if (fd < 0) {
                 throw errnoFailure(path, "open", -fd);
             }
+            // Closed once, in the finally block, on every way out but success: closing twice could
+            // close a descriptor number another thread has been given meanwhile (its beacon!).
             try {
                 r = LibC.fstatx(s, fd, ID_MASK);
                 if (r < 0) {
@@ -174,7 +176,6 @@ public final class Fifo {
                 r = LibC.flock(s, fd, (exclusive ? Linux.LOCK_EX : Linux.LOCK_SH) | Linux.LOCK_NB);
                 if (r == -Errno.EWOULDBLOCK) {
                     if (!namesInode(s, path, dev, ino)) {
-                        LibC.close(s, fd);
                         continue; // a closing holder removed it: start again on a new FIFO
                     }
                     // Either a live exclusive holder, or a closing one about to remove the FIFO:
@@ -184,7 +185,6 @@ public final class Fifo {
                         settleDeadline = now + SETTLE_NANOS;
                     }
                     if (now - settleDeadline < 0) {
-                        LibC.close(s, fd);
                         Thread.onSpinWait();
                         java.util.concurrent.locks.LockSupport.parkNanos(50_000);
                         continue;
@@ -197,7 +197,6 @@ public final class Fifo {
                     throw errnoFailure(path, "flock", -r);
                 }
                 if (!namesInode(s, path, dev, ino)) {
-                    LibC.close(s, fd);
                     continue; // the holder we locked after removed the FIFO before it let go
                 }
                 // mkfifo honours the umask; the mode asked for is the mode the FIFO gets.
