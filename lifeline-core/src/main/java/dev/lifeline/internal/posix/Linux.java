@@ -18,7 +18,7 @@ final class Linux {
     static final int O_NOCTTY = 0x100;
     static final int O_NONBLOCK = 0x800;
     static final int O_CLOEXEC = 0x80000;
-    static final int O_NOFOLLOW = ARCH.equals("aarch64") ? 0x8000 : 0x20000;
+    static final int O_NOFOLLOW = "aarch64".equals(ARCH) ? 0x8000 : 0x20000;
 
     static final int AT_FDCWD = -100;
     static final int AT_SYMLINK_NOFOLLOW = 0x100;
@@ -47,19 +47,29 @@ final class Linux {
     private Linux() {
     }
 
-    /** The architecture, or an exception that says plainly that this platform is not served. */
+    /**
+     * The architecture, or null where lifeline does not serve the platform. Never throws: an
+     * exception here would surface as an ExceptionInInitializerError once and as a bare
+     * NoClassDefFoundError ever after, instead of a clear message every time.
+     */
     private static String arch() {
         String os = System.getProperty("os.name", "?");
         String arch = System.getProperty("os.arch", "?").toLowerCase(Locale.ROOT);
-        String normal = switch (arch) {
+        if (!os.equals("Linux")) {
+            return null;
+        }
+        return switch (arch) {
             case "amd64", "x86_64" -> "x86_64";
             case "aarch64", "arm64" -> "aarch64";
             default -> null;
         };
-        if (!os.equals("Linux") || normal == null) {
-            throw new UnsupportedOperationException("lifeline supports Linux on x86_64 and aarch64;"
-                    + " this is " + os + " on " + arch);
+    }
+
+    /** Throws, with a plain message, unless this is a platform lifeline serves. */
+    static void requireSupported() {
+        if (ARCH == null) {
+            throw new UnsupportedOperationException("lifeline supports Linux on x86_64 and aarch64; this is "
+                    + System.getProperty("os.name") + " on " + System.getProperty("os.arch"));
         }
-        return normal;
     }
 }
