@@ -1,0 +1,46 @@
+package dev.lifeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.lang.management.ManagementFactory;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A steady-state check allocates nothing on the Java heap. JMH's gc profiler will give the
+ * figure per operation (issue 6); this is the guard that keeps the design honest meanwhile.
+ */
+class AllocationTest {
+    private static final com.sun.management.ThreadMXBean THREADS =
+            (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void steadyStateChecksAllocateNothing() throws Exception {
+        Path live = dir.resolve("live");
+        Path stale = dir.resolve("stale");
+        ProbeTest.mkfifo(stale);
+        try (Beacon beacon = Beacon.open(live)) {
+            Probe alive = Probe.of(live);
+            Probe dead = Probe.of(stale);
+            Probe absent = Probe.of(dir.resolve("absent"));
+            // Warm up until the JIT has compiled the path; the interpreter may box.
+            long best = Long.MAX_VALUE;
+            for (int round = 0; round < 40 && best > 0; round++) {
+                long before = THREADS.getCurrentThreadAllocatedBytes();
+                for (int i = 0; i < 10_000; i++) {
+                    alive.check();
+                    dead.check();
+                    absent.check();
+                }
+                best = Math.min(best, THREADS.getCurrentThreadAllocatedBytes() - before);
+            }
+            // 30,000 checks in the best round: anything above a few stray bytes would be a
+            // per-check allocation.
+            assertThat(best).as("bytes allocated by 30,000 warm checks").isLessThan(1_000);
+        }
+    }
+}
