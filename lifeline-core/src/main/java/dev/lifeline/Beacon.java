@@ -2,8 +2,10 @@ package dev.lifeline;
 
 import dev.lifeline.internal.posix.Fifo;
 import dev.lifeline.internal.posix.NativePath;
+import dev.lifeline.internal.posix.Errno;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
+import java.time.Duration;
 import java.util.EnumSet;
 import java.util.Objects;
 import java.util.Set;
@@ -100,6 +102,37 @@ public final class Beacon implements AutoCloseable {
     /** Whether this beacon was opened with {@link BeaconOption#EXCLUSIVE}. */
     public boolean isExclusive() {
         return exclusive;
+    }
+
+    /**
+     * Records a beat now and promises the next one within {@code promise}: until then probes
+     * answer ALIVE, after it HUNG. One {@code futimens} on the descriptor the beacon already
+     * holds (mtime = now, atime = the deadline); nothing else is created.
+     *
+     * <p>Beat from the loop that does the daemon's real work, so that a stalled or deadlocked
+     * loop stops the beats. A thread whose only job is to beat proves only that this thread
+     * runs: it keeps beating while the main loop is deadlocked. {@link Heartbeat} beats on a
+     * schedule only while a health condition holds or a progress counter moves.
+     *
+     * <p>Something that writes into the FIFO moves its mtime and voids the promise until the next
+     * beat (the beacon then reads plain ALIVE, never HUNG); see {@link Status.State#HUNG} for
+     * what clock steps do.
+     *
+     * @param promise how long until the next beat at the latest; at least one millisecond
+     * @throws BeaconException if the times cannot be set (a read-only file system, say)
+     * @throws IllegalStateException if the beacon is closed
+     * @throws IllegalArgumentException if {@code promise} is shorter than a millisecond
+     */
+    public void beat(Duration promise) throws BeaconException {
+        long millis = promise.toMillis();
+        if (millis < 1) {
+            throw new IllegalArgumentException("a promise of at least 1 ms is needed, not " + promise);
+        }
+        long now = System.currentTimeMillis();
+        int r = held.beat(now, Math.addExact(now, millis));
+        if (r < 0) {
+            throw new BeaconException(path, Errno.fault(-r), Errno.name(-r), "futimens: " + Errno.describe(-r));
+        }
     }
 
     /** Whether this beacon is still held: true until {@link #close()}. */

@@ -7,7 +7,8 @@ import java.nio.file.Path;
 import java.util.Objects;
 
 /**
- * The checker side: asks whether a process holds the beacon at one path. {@link #check()} is one
+ * The checker side: asks whether a process holds the beacon at one path, and, if its holder
+ * beats, whether it kept its promised deadline. {@link #check()} is one
  * non-blocking {@code open(O_WRONLY|O_NONBLOCK)} of the path: when it fails with {@code ENXIO}
  * nobody holds the FIFO; when it succeeds, {@code fstat} confirms that what opened is a FIFO
  * before the answer is ALIVE, and the descriptor is closed at once.
@@ -19,6 +20,8 @@ import java.util.Objects;
  *
  * <p>What a check can answer:
  * <ul>
+ * <li>HUNG for a held FIFO whose holder promised a deadline ({@link Beacon#beat}) and missed
+ *     it. The times come from the same {@code fstat}: no extra system call.
  * <li>ALIVE only for a FIFO that some process holds open for reading. A symbolic link is
  *     followed, as {@code s6-svok} does, but nothing except a FIFO is ever ALIVE.
  * <li>DEAD for a FIFO nobody holds. ENXIO alone proves nothing (Linux gives it for a Unix
@@ -45,6 +48,11 @@ public final class Probe {
     private final Status alive;
     private final Status dead;
     private final Status absent;
+    /**
+     * The last ALIVE or HUNG answer with times, handed out again while the times are unchanged:
+     * a holder beats far less often than it is checked, so checks stay allocation-free.
+     */
+    private volatile Status promised;
 
     private Probe(NativePath path) {
         this.path = path;
@@ -80,10 +88,24 @@ public final class Probe {
         int outcome = Fifo.probe(path);
         return switch (outcome) {
             case Fifo.ALIVE -> alive;
+            case Fifo.ALIVE_PROMISED -> promised(Status.State.ALIVE);
+            case Fifo.HUNG -> promised(Status.State.HUNG);
             case Fifo.DEAD -> dead;
             case Fifo.ABSENT -> absent;
             default -> unknown(outcome);
         };
+    }
+
+    private Status promised(Status.State state) {
+        long beat = Fifo.lastBeatMillis();
+        long deadline = Fifo.deadlineMillis();
+        Status last = promised;
+        if (last != null && last.hasTimes(state, beat, deadline)) {
+            return last;
+        }
+        Status fresh = Status.promised(path.path(), state, beat, deadline);
+        promised = fresh;
+        return fresh;
     }
 
     private Status unknown(int outcome) {

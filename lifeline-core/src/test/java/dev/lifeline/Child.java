@@ -18,6 +18,7 @@ import java.util.List;
  * <li>{@code hold PATH [exclusive]}: holds a beacon, prints {@code held}, then waits for its
  *     standard input to close, closes the beacon and prints {@code closed}. A refusal prints
  *     {@code refused FAULT} and exits 3.
+ * <li>{@code heartbeat PATH MILLIS}: as {@code hold}, with a {@link Heartbeat} promising MILLIS.
  * <li>{@code check PATH}: prints the status of one check.
  * <li>{@code exhaust PATH}: opens files until the descriptor table is full, then prints the status
  *     of one check (the check itself needs a descriptor).
@@ -33,6 +34,7 @@ public final class Child {
             case "hold" -> hold(path, args.length > 2 && args[2].equals("exclusive"));
             case "check" -> System.out.println(Probe.of(path).check());
             case "exhaust" -> exhaust(path);
+            case "heartbeat" -> heartbeat(path, java.time.Duration.ofMillis(Long.parseLong(args[2])));
             default -> throw new IllegalArgumentException(args[0]);
         }
     }
@@ -54,6 +56,17 @@ public final class Child {
         }
         beacon.close();
         System.out.println("closed");
+    }
+
+    private static void heartbeat(Path path, java.time.Duration promise) throws IOException {
+        try (Beacon beacon = Beacon.open(path); Heartbeat heartbeat = Heartbeat.whileHealthy(beacon, promise, () -> true)) {
+            System.out.println("held");
+            System.out.flush();
+            BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+            while (in.readLine() != null) {
+                // wait for the parent to close our standard input
+            }
+        }
     }
 
     private static void exhaust(Path path) throws IOException {

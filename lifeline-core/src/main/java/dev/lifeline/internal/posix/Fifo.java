@@ -17,6 +17,10 @@ public final class Fifo {
     public static final int DEAD = 1;
     /** Probe outcome: nothing is at the path. */
     public static final int ABSENT = 2;
+    /** Probe outcome: a reader holds the FIFO and its holder's promised deadline lies ahead. */
+    public static final int ALIVE_PROMISED = 3;
+    /** Probe outcome: a reader holds the FIFO but the deadline its holder promised has passed. */
+    public static final int HUNG = 4;
     /** Probe outcome bit: something other than a FIFO is there; the low bits are its S_IFMT >> 12. */
     public static final int NOT_A_FIFO = 0x100;
 
@@ -26,6 +30,20 @@ public final class Fifo {
     private static final int ID_MASK = Linux.STATX_TYPE | Linux.STATX_MODE | Linux.STATX_UID | Linux.STATX_INO;
     /** How long a new holder waits for a closing one to finish removing the FIFO it takes over. */
     private static final long SETTLE_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
+
+    /*
+     * The heartbeat lives in the FIFO's own times: a beat sets mtime to the time of the beat and
+     * atime to the deadline promised for the next one. The kernel moves these times too: a
+     * write into the FIFO sets mtime, a read may set atime (a holder that reads, such as
+     * s6-supervise on its control FIFO, leaves atime after mtime with no promise meant). So a
+     * promise is recognised only by a signature no kernel-made time carries but by chance one in
+     * a million per time: lifeline writes both times at millisecond precision, with the
+     * sub-millisecond nanoseconds set to SIGNATURE. A time the kernel wrote over, or a file
+     * system too coarse to keep nanoseconds, simply shows no promise: plain ALIVE, never HUNG.
+     */
+    private static final int SIGNATURE = 417_417;
+    private static final int NANOS_PER_MILLI = 1_000_000;
+    private static final int ALIVE_MASK = Linux.STATX_TYPE | Linux.STATX_ATIME | Linux.STATX_MTIME;
 
     static {
         NativeAccess.warnIfMissing();
@@ -61,13 +79,13 @@ public final class Fifo {
         if (fd >= 0) {
             // A regular file, a directory's sibling or a device opens for writing just as well:
             // only the type of what was opened can say ALIVE.
-            int r = LibC.fstatx(s, fd, Linux.STATX_TYPE);
-            int mode = s.statxMode();
+            int r = LibC.fstatx(s, fd, ALIVE_MASK);
             LibC.close(s, fd);
             if (r < 0) {
                 return r;
             }
-            return isFifo(mode) ? ALIVE : NOT_A_FIFO | type(mode);
+            int mode = s.statxMode();
+            return isFifo(mode) ? judgePromise(s) : NOT_A_FIFO | type(mode);
         }
         if (fd == -Errno.ENOENT) {
             return ABSENT;
@@ -86,6 +104,40 @@ public final class Fifo {
         }
         int mode = s.statxMode();
         return isFifo(mode) ? DEAD : NOT_A_FIFO | type(mode);
+    }
+
+    /**
+     * ALIVE, or, for a beacon whose holder promised a deadline, ALIVE_PROMISED or HUNG with the
+     * times left in the thread's scratch ({@link #lastBeatMillis()}, {@link #deadlineMillis()}).
+     * The clock is read here, once: file times are wall-clock times, and so is the verdict.
+     */
+    private static int judgePromise(LibC.Scratch s) {
+        int beatNanos = s.statxNanos(Linux.STX_MTIME);
+        int deadlineNanos = s.statxNanos(Linux.STX_ATIME);
+        if (beatNanos % NANOS_PER_MILLI != SIGNATURE || deadlineNanos % NANOS_PER_MILLI != SIGNATURE) {
+            return ALIVE;
+        }
+        long beat = s.statxSeconds(Linux.STX_MTIME) * 1000 + beatNanos / NANOS_PER_MILLI;
+        long deadline = s.statxSeconds(Linux.STX_ATIME) * 1000 + deadlineNanos / NANOS_PER_MILLI;
+        if (deadline <= beat) {
+            return ALIVE;
+        }
+        s.beatMillis = beat;
+        s.deadlineMillis = deadline;
+        // Only the deadline decides. A beat that lies in the future means the clock went back
+        // since: the holder's promise still stands as written, so it is judged by the deadline
+        // like any other (documented on Status.State.HUNG).
+        return System.currentTimeMillis() > deadline ? HUNG : ALIVE_PROMISED;
+    }
+
+    /** The last beat read by this thread's latest ALIVE_PROMISED or HUNG probe, in epoch ms. */
+    public static long lastBeatMillis() {
+        return LibC.scratch().beatMillis;
+    }
+
+    /** The deadline read by this thread's latest ALIVE_PROMISED or HUNG probe, in epoch ms. */
+    public static long deadlineMillis() {
+        return LibC.scratch().deadlineMillis;
     }
 
     /** "a regular file", "a directory", ...: what a NOT_A_FIFO outcome found. */
@@ -275,12 +327,30 @@ public final class Fifo {
         }
 
         /**
+         * Records a beat at {@code nowMillis} and promises the next by {@code deadlineMillis}
+         * (both epoch milliseconds) in the FIFO's times. Returns 0, or minus errno.
+         *
+         * @throws IllegalStateException if the beacon is closed: its descriptor number may
+         *         already name another file, whose times must not be touched
+         */
+        public synchronized int beat(long nowMillis, long deadlineMillis) {
+            if (closed.get()) {
+                throw new IllegalStateException("beacon closed: " + path);
+            }
+            LibC.Scratch s = LibC.scratch();
+            return LibC.futimens(s,
+                    fd,
+                    Math.floorDiv(deadlineMillis, 1000), Math.floorMod(deadlineMillis, 1000) * (long) NANOS_PER_MILLI + SIGNATURE,
+                    Math.floorDiv(nowMillis, 1000), Math.floorMod(nowMillis, 1000) * (long) NANOS_PER_MILLI + SIGNATURE);
+        }
+
+        /**
          * Removes the FIFO if we are its last holder and the path still names our inode, then
          * closes the descriptor. With {@code remove} false the FIFO stays, stale. Returns false
          * if the FIFO was left in place: asked to, kept for another holder, or replaced or
          * removed by someone else.
          */
-        public boolean close(boolean remove) {
+        public synchronized boolean close(boolean remove) {
             if (!closed.compareAndSet(false, true)) {
                 return false;
             }

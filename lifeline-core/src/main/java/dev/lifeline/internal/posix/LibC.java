@@ -34,16 +34,21 @@ final class LibC {
     /** The empty string statx needs, with AT_EMPTY_PATH, to describe a descriptor. */
     private static final MemorySegment EMPTY = Arena.global().allocate(1);
 
-    /** Native scratch memory of one thread: the errno capture and a struct statx. */
+    /** Native scratch memory of one thread: the errno capture, a struct statx, two timespecs. */
     static final class Scratch {
         final MemorySegment errno;
         final MemorySegment statx;
+        final MemorySegment times;
+        /** What the last probe on this thread read from a beacon's promise; see Fifo.probe. */
+        long beatMillis;
+        long deadlineMillis;
 
         private Scratch() {
             // Freed by the garbage collector once the thread, and so this object, is gone.
             Arena arena = Arena.ofAuto();
             this.errno = arena.allocate(CAPTURE);
             this.statx = arena.allocate(Linux.STATX_SIZE, 8);
+            this.times = arena.allocate(Linux.TIMESPEC_PAIR_SIZE, 8);
         }
 
         int errno() {
@@ -60,6 +65,14 @@ final class LibC {
 
         long statxIno() {
             return statx.get(ValueLayout.JAVA_LONG, Linux.STX_INO);
+        }
+
+        long statxSeconds(long field) {
+            return statx.get(ValueLayout.JAVA_LONG, field);
+        }
+
+        int statxNanos(long field) {
+            return statx.get(JAVA_INT, field + 8);
         }
 
         long statxDev() {
@@ -123,6 +136,10 @@ final class LibC {
 
     private static final class Fchmod {
         static final MethodHandle MH = link("fchmod", INT_INT, ERRNO);
+    }
+
+    private static final class Futimens {
+        static final MethodHandle MH = link("futimens", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS), ERRNO);
     }
 
     private static final class Geteuid {
@@ -253,6 +270,21 @@ final class LibC {
                 return -e;
             }
         }
+    }
+
+    /** Sets a descriptor's access and modification times, each given as seconds and nanoseconds. */
+    static int futimens(Scratch s, int fd, long atimeSec, long atimeNsec, long mtimeSec, long mtimeNsec) {
+        s.times.set(ValueLayout.JAVA_LONG, 0, atimeSec);
+        s.times.set(ValueLayout.JAVA_LONG, 8, atimeNsec);
+        s.times.set(ValueLayout.JAVA_LONG, 16, mtimeSec);
+        s.times.set(ValueLayout.JAVA_LONG, 24, mtimeNsec);
+        int r;
+        try {
+            r = (int) Futimens.MH.invokeExact(s.errno, fd, s.times);
+        } catch (Throwable t) {
+            throw new AssertionError("futimens", t);
+        }
+        return r == 0 ? 0 : -s.errno();
     }
 
     static int geteuid() {

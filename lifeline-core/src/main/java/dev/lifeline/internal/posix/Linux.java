@@ -29,6 +29,9 @@ final class Linux {
     static final int LOCK_NB = 4;
     static final int LOCK_UN = 8;
 
+    /** struct timespec[2] for futimens: {atime, mtime}, each {long tv_sec; long tv_nsec}. */
+    static final long TIMESPEC_PAIR_SIZE = 32;
+
     static final int S_IFMT = 0xF000;
     static final int S_IFIFO = 0x1000;
 
@@ -36,11 +39,16 @@ final class Linux {
     static final int STATX_TYPE = 0x1;
     static final int STATX_MODE = 0x2;
     static final int STATX_UID = 0x8;
+    static final int STATX_ATIME = 0x20;
+    static final int STATX_MTIME = 0x40;
     static final int STATX_INO = 0x100;
     static final long STATX_SIZE = 256;
     static final long STX_UID = 20;
     static final long STX_MODE = 28;
     static final long STX_INO = 32;
+    /** struct statx_timestamp: s64 tv_sec at +0, u32 tv_nsec at +8. */
+    static final long STX_ATIME = 64;
+    static final long STX_MTIME = 112;
     static final long STX_DEV_MAJOR = 136;
     static final long STX_DEV_MINOR = 140;
 
