@@ -3,8 +3,13 @@ package dev.lifeline;
 import dev.lifeline.internal.posix.Errno;
 import dev.lifeline.internal.posix.Fifo;
 import dev.lifeline.internal.posix.NativePath;
+import dev.lifeline.internal.posix.Watch;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
 
 /**
  * The checker side: asks whether a process holds the beacon at one path, and, if its holder
@@ -94,6 +99,101 @@ public final class Probe {
             case Fifo.ABSENT -> absent;
             default -> unknown(outcome);
         };
+    }
+
+    /**
+     * Waits, without polling, until no process holds the beacon, or until {@code timeout} passes.
+     * The wait holds the FIFO's write end open and sleeps in {@code poll}: Linux reports
+     * {@code POLLERR} on it the moment the last reader is gone, SIGKILL included, so the death is
+     * seen within microseconds, not at the next round of some polling loop.
+     *
+     * <p>Returns at once with the current status if nobody holds the beacon now. After a death it
+     * returns DEAD, or ABSENT if the holder also removed the FIFO (a clean close). If a new
+     * holder took the beacon between the death and this return, the answer is still DEAD: the
+     * death happened. On timeout it returns the status of a fresh check (ALIVE or HUNG).
+     *
+     * <p>The blocking call runs on a platform thread of lifeline's; the caller, virtual or not,
+     * waits on it without pinning a carrier.
+     *
+     * @param timeout how long to wait at most
+     * @return the status after the death, or the current status when the time ran out
+     * @throws InterruptedException if the calling thread is interrupted; the wait is then cancelled
+     */
+    public Status awaitDeath(Duration timeout) throws InterruptedException {
+        long nanos = timeout.isNegative() ? 0 : saturatedNanos(timeout);
+        Watch watch = Watch.open(path);
+        if (watch == null) {
+            return check();
+        }
+        CompletableFuture<Integer> result = new CompletableFuture<>();
+        try {
+            Waiters.POOL.execute(() -> result.complete(watch.await(nanos)));
+        } catch (RejectedExecutionException e) {
+            watch.cancel();
+            throw e;
+        }
+        int outcome;
+        try {
+            outcome = result.get();
+        } catch (InterruptedException e) {
+            watch.cancel();
+            throw e;
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(e.getCause());
+        }
+        return afterWait(outcome);
+    }
+
+    /**
+     * Completes when no process holds the beacon any more, with the status {@link #awaitDeath}
+     * would return; at once if nobody holds it now. Cancelling the future ends the wait and
+     * releases its descriptors. Nothing is polled: one of lifeline's platform threads sleeps in
+     * the kernel until the death.
+     *
+     * @return a future of the status after the death
+     */
+    public CompletableFuture<Status> onDeath() {
+        Watch watch = Watch.open(path);
+        if (watch == null) {
+            return CompletableFuture.completedFuture(check());
+        }
+        CompletableFuture<Status> future = new CompletableFuture<>();
+        future.whenComplete((status, failure) -> {
+            if (future.isCancelled()) {
+                watch.cancel();
+            }
+        });
+        try {
+            Waiters.POOL.execute(() -> {
+                int outcome = watch.await(-1);
+                if (outcome != Watch.CANCELLED) {
+                    future.complete(afterWait(outcome));
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            watch.cancel();
+            future.completeExceptionally(e);
+        }
+        return future;
+    }
+
+    private Status afterWait(int outcome) {
+        if (outcome == Watch.DIED) {
+            Status now = check();
+            return now.state() == Status.State.ALIVE || now.state() == Status.State.HUNG ? dead : now;
+        }
+        if (outcome < 0) {
+            return Status.unknown(path.path(), Errno.fault(-outcome), Errno.name(-outcome), "poll: " + Errno.describe(-outcome));
+        }
+        return check(); // timed out, or cancelled
+    }
+
+    private static long saturatedNanos(Duration d) {
+        try {
+            return d.toNanos();
+        } catch (ArithmeticException tooLong) {
+            return Long.MAX_VALUE / 2;
+        }
     }
 
     private Status promised(Status.State state) {

@@ -142,6 +142,19 @@ final class LibC {
         static final MethodHandle MH = link("futimens", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS), ERRNO);
     }
 
+    private static final class Poll {
+        static final MethodHandle MH = link("poll", FunctionDescriptor.of(JAVA_INT, ADDRESS, ValueLayout.JAVA_LONG, JAVA_INT), ERRNO);
+    }
+
+    private static final class Eventfd {
+        // (unsigned int initval, int flags): the same shape as flock and fchmod.
+        static final MethodHandle MH = link("eventfd", INT_INT, ERRNO);
+    }
+
+    private static final class Write {
+        static final MethodHandle MH = link("write", FunctionDescriptor.of(ValueLayout.JAVA_LONG, JAVA_INT, ADDRESS, ValueLayout.JAVA_LONG), ERRNO);
+    }
+
     private static final class Geteuid {
         static final MethodHandle MH = link("geteuid", FunctionDescriptor.of(JAVA_INT));
     }
@@ -285,6 +298,43 @@ final class LibC {
             throw new AssertionError("futimens", t);
         }
         return r == 0 ? 0 : -s.errno();
+    }
+
+    /**
+     * poll(2) over {@code count} pollfd structs at {@code fds}. Blocks: call it only on a platform
+     * thread the library owns. EINTR is returned, not retried, so that the caller can recompute
+     * what is left of its timeout.
+     */
+    static int poll(Scratch s, MemorySegment fds, int count, int timeoutMillis) {
+        int r;
+        try {
+            r = (int) Poll.MH.invokeExact(s.errno, fds, (long) count, timeoutMillis);
+        } catch (Throwable t) {
+            throw new AssertionError("poll", t);
+        }
+        return r >= 0 ? r : -s.errno();
+    }
+
+    static int eventfd(Scratch s, int flags) {
+        int r;
+        try {
+            r = (int) Eventfd.MH.invokeExact(s.errno, 0, flags);
+        } catch (Throwable t) {
+            throw new AssertionError("eventfd", t);
+        }
+        return r >= 0 ? r : -s.errno();
+    }
+
+    /** Adds one to an eventfd counter, waking whoever polls it. */
+    static int signal(Scratch s, int eventfd) {
+        s.times.set(ValueLayout.JAVA_LONG, 0, 1L);
+        long r;
+        try {
+            r = (long) Write.MH.invokeExact(s.errno, eventfd, s.times, 8L);
+        } catch (Throwable t) {
+            throw new AssertionError("write", t);
+        }
+        return r >= 0 ? 0 : -s.errno();
     }
 
     static int geteuid() {

@@ -32,6 +32,16 @@ final class Linux {
     /** struct timespec[2] for futimens: {atime, mtime}, each {long tv_sec; long tv_nsec}. */
     static final long TIMESPEC_PAIR_SIZE = 32;
 
+    static final short POLLIN = 0x1;
+    static final short POLLERR = 0x8;
+    static final short POLLHUP = 0x10;
+    static final short POLLNVAL = 0x20;
+    /** struct pollfd: int fd, short events, short revents. */
+    static final long POLLFD_SIZE = 8;
+
+    static final int EFD_NONBLOCK = O_NONBLOCK;
+    static final int EFD_CLOEXEC = O_CLOEXEC;
+
     static final int S_IFMT = 0xF000;
     static final int S_IFIFO = 0x1000;
 

@@ -1,0 +1,181 @@
+package dev.lifeline.cli;
+
+import dev.lifeline.Probe;
+import dev.lifeline.Status;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code lifeline check PATH}: is the daemon holding the beacon at PATH alive? The answer is the
+ * exit status, after the LSB {@code status} convention: 0 alive, 1 dead (a stale FIFO), 3 absent,
+ * 4 unknown; 2 for a usage error. One non-blocking check, so it never waits for anything.
+ *
+ * <p>stdout carries the answer only: one human line, one JSON object with {@code --json}, or
+ * nothing with {@code --quiet}. When there is no answer (UNKNOWN), stderr says why.
+ */
+@Command(name = "check",
+        mixinStandardHelpOptions = true,
+        versionProvider = Main.ManifestVersion.class,
+        exitCodeOnExecutionException = Main.EXIT_UNKNOWN,
+        description = {
+            "Checks whether a process holds the beacon (a FIFO) at PATH. Never blocks.",
+            "The answer is the exit status; stdout repeats it for humans or, with --json, for programs."
+        },
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {
+            "0:alive: a process holds the beacon",
+            "1:dead: the FIFO is there and nobody holds it (the daemon died)",
+            "2:usage error",
+            "3:absent: nothing at PATH, or a directory on the way is missing",
+            "4:unknown: no answer (not a FIFO, permission denied, ...); the reason is on stderr",
+            "150:hung: a process holds the beacon but missed the deadline it promised for its next beat",
+        })
+public final class CheckCommand implements Callable<Integer> {
+    static final int EXIT_ALIVE = 0;
+    static final int EXIT_DEAD = 1;
+    static final int EXIT_ABSENT = 3;
+    /** Outside LSB's range on purpose: a caller that knows only LSB must not read it as dead. */
+    static final int EXIT_HUNG = 150;
+
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(paramLabel = "PATH", description = "The beacon to check.", converter = Main.PathConverter.class)
+    Path path;
+
+    @ArgGroup(exclusive = true)
+    Output output = new Output();
+
+    static final class Output {
+        @Option(names = {"-q", "--quiet"}, description = "Print nothing on stdout; the exit status is the answer.")
+        boolean quiet;
+
+        @Option(names = "--json", description = "Print one JSON object: path, status and, when unknown, fault, errno and reason.")
+        boolean json;
+    }
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        Status status;
+        try {
+            status = Probe.of(path).check();
+        } catch (UnsupportedOperationException | IllegalArgumentException | IllegalCallerException e) {
+            // No check could even start (unsupported platform, native access denied): still an
+            // answer of the documented shape, "unknown", with the reason on stderr.
+            err.println("lifeline: unable to check " + path + ": " + e.getMessage());
+            err.flush();
+            return answer(out, err, path + ": unknown", json(path, Status.State.UNKNOWN, null, null, e.getMessage()),
+                    Main.EXIT_UNKNOWN);
+        }
+        if (status.state() == Status.State.UNKNOWN) {
+            err.println("lifeline: unable to check " + path + ": " + status.reason()
+                    + status.errno().map(e -> " (" + e + ")").orElse(""));
+            err.flush();
+        }
+        return answer(out, err, human(status), json(status), exitCode(status.state()));
+    }
+
+    private int answer(PrintWriter out, PrintWriter err, String human, String json, int exitCode) {
+        if (output.quiet) {
+            return exitCode;
+        }
+        out.println(output.json ? json : human);
+        // s6-svstat's rule: a caller that did not get the answer did not get an answer.
+        if (out.checkError()) {
+            err.println("lifeline: unable to check " + path + ": cannot write to standard output");
+            err.flush();
+            return Main.EXIT_UNKNOWN;
+        }
+        return exitCode;
+    }
+
+    /** The LSB status code for a state: the one mapping from answers to exit codes. */
+    static int exitCode(Status.State state) {
+        return switch (state) {
+            case ALIVE -> EXIT_ALIVE;
+            case HUNG -> EXIT_HUNG;
+            case DEAD -> EXIT_DEAD;
+            case ABSENT -> EXIT_ABSENT;
+            case UNKNOWN -> Main.EXIT_UNKNOWN;
+        };
+    }
+
+    /** {@code /run/x: alive}, {@code /run/x: dead (the beacon is there and nobody holds it)}, ... */
+    static String human(Status status) {
+        String state = name(status.state());
+        return switch (status.state()) {
+            // ALIVE needs no gloss; UNKNOWN's reason goes to stderr, where diagnostics belong.
+            case ALIVE, UNKNOWN -> status.path() + ": " + state;
+            case HUNG, DEAD, ABSENT -> status.path() + ": " + state + " (" + status.reason() + ")";
+        };
+    }
+
+    /** One JSON object on one line, with keys that scripts may rely on. */
+    static String json(Status status) {
+        return json(status.path(), status.state(),
+                status.fault().map(f -> f.name().toLowerCase(Locale.ROOT)).orElse(null),
+                status.errno().orElse(null),
+                status.state() == Status.State.UNKNOWN ? status.reason() : null);
+    }
+
+    private static String json(Path path, Status.State state, String fault, String errno, String reason) {
+        StringBuilder b = new StringBuilder(128).append('{');
+        member(b, "path", path.toString());
+        member(b.append(','), "status", name(state));
+        if (fault != null) {
+            member(b.append(','), "fault", fault);
+        }
+        if (errno != null) {
+            member(b.append(','), "errno", errno);
+        }
+        if (reason != null) {
+            member(b.append(','), "reason", reason);
+        }
+        return b.append('}').toString();
+    }
+
+    private static String name(Status.State state) {
+        return state.name().toLowerCase(Locale.ROOT);
+    }
+
+    private static void member(StringBuilder b, String key, String value) {
+        string(b, key);
+        b.append(':');
+        string(b, value);
+    }
+
+    /** RFC 8259 string: quote, backslash and the C0 controls escaped; everything else as is. */
+    static void string(StringBuilder b, String s) {
+        b.append('"');
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            switch (c) {
+                case '"' -> b.append("\\\"");
+                case '\\' -> b.append("\\\\");
+                case '\n' -> b.append("\\n");
+                case '\r' -> b.append("\\r");
+                case '\t' -> b.append("\\t");
+                case '\b' -> b.append("\\b");
+                case '\f' -> b.append("\\f");
+                default -> {
+                    if (c < 0x20) {
+                        b.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
+                    } else {
+                        b.append(c);
+                    }
+                }
+            }
+        }
+        b.append('"');
+    }
+}

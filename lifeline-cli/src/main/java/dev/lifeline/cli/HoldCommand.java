@@ -1,0 +1,245 @@
+package dev.lifeline.cli;
+
+import dev.lifeline.Beacon;
+import dev.lifeline.BeaconException;
+import dev.lifeline.BeaconOption;
+import dev.lifeline.Fault;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.TypeConversionException;
+
+/**
+ * {@code lifeline hold PATH}: the runner. Holds a beacon at PATH until SIGINT or SIGTERM, or until
+ * {@code --for} has passed, then lets go of it and removes the FIFO. Once the beacon is held it
+ * prints exactly one line, {@code holding PATH (pid N)}: a supervisor or a test waits for that
+ * line, never for a delay.
+ *
+ * <p>Exit codes: 0 after a clean stop (signal or duration), 1 when another process holds the
+ * beacon exclusively (or this holder asked for exclusivity and others hold it), 2 for a usage
+ * error, 4 when the beacon cannot be held for any other reason. On a refusal the path is left as
+ * it was.
+ */
+@Command(name = "hold",
+        mixinStandardHelpOptions = true,
+        versionProvider = Main.ManifestVersion.class,
+        exitCodeOnExecutionException = Main.EXIT_UNKNOWN,
+        description = {
+            "Holds a beacon (a FIFO) at PATH until SIGINT, SIGTERM or the end of --for, then removes it.",
+            "Prints one line, 'holding PATH (pid N)', once the beacon is held.",
+            "Refuses, and leaves as it is, anything at PATH but a FIFO of this user: a regular file,"
+                    + " a directory, a symbolic link, another user's FIFO."
+        },
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {
+            "0:held, then let go cleanly (signal or end of --for); the FIFO is removed",
+            "1:refused: another process holds the beacon and excludes this one",
+            "2:usage error",
+            "4:refused or failed: not a FIFO, a symbolic link, another user's FIFO, no such directory,"
+                    + " permission denied, ...; the reason is on stderr",
+        })
+public final class HoldCommand implements Callable<Integer> {
+    static final int EXIT_STOPPED = 0;
+    static final int EXIT_HELD_BY_ANOTHER = 1;
+
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(paramLabel = "PATH", description = "Where the beacon lives.", converter = Main.PathConverter.class)
+    Path path;
+
+    @Option(names = "--for", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "Let go after this long: 500ms, 30s, 5m, 1h, 1d, or ISO-8601 such as PT1M30S."
+                    + " Default: until SIGINT or SIGTERM.")
+    Duration duration;
+
+    @Option(names = "--exclusive",
+            description = "Be the only holder (flock LOCK_EX): while this one lives, every other holder is refused.")
+    boolean exclusive;
+
+    @Option(names = "--mode", paramLabel = "MODE", converter = ModeConverter.class, defaultValue = "0600",
+            description = "Octal permissions of a FIFO this holder creates, whatever the umask. Default: ${DEFAULT-VALUE}.")
+    int mode;
+
+    @Option(names = "--keep",
+            description = "Leave the FIFO in place on exit, so that checks say dead rather than absent.")
+    boolean keep;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        // Handlers go in before the beacon is opened: a signal that arrives in between must stop
+        // this holder cleanly, not kill the JVM with the FIFO left behind.
+        CountDownLatch stop = new CountDownLatch(1);
+        handleStopSignals(stop);
+
+        Beacon beacon;
+        try {
+            beacon = Beacon.open(path, permissions(mode), options());
+        } catch (BeaconException e) {
+            err.println("lifeline: unable to hold " + path + ": " + e.getReason());
+            err.flush();
+            return e.fault() == Fault.HELD ? EXIT_HELD_BY_ANOTHER : Main.EXIT_UNKNOWN;
+        }
+        // For the exits no handler sees (SIGHUP, System.exit elsewhere): the kernel would let go
+        // of the descriptor anyway, but only close() removes the FIFO.
+        Runtime.getRuntime().addShutdownHook(new Thread(beacon::close, "lifeline-hold-close"));
+        try {
+            out.println("holding " + path + " (pid " + ProcessHandle.current().pid() + ")");
+            // Whoever waits for this line must get it, or it would wait for ever.
+            if (out.checkError()) {
+                err.println("lifeline: unable to hold " + path + ": cannot write to standard output");
+                err.flush();
+                return Main.EXIT_UNKNOWN;
+            }
+            await(stop);
+        } finally {
+            beacon.close();
+        }
+        return EXIT_STOPPED;
+    }
+
+    private BeaconOption[] options() {
+        List<BeaconOption> options = new ArrayList<>(2);
+        if (exclusive) {
+            options.add(BeaconOption.EXCLUSIVE);
+        }
+        if (keep) {
+            options.add(BeaconOption.KEEP_ON_CLOSE);
+        }
+        return options.toArray(BeaconOption[]::new);
+    }
+
+    private void await(CountDownLatch stop) {
+        try {
+            if (duration == null) {
+                stop.await();
+            } else {
+                stop.await(saturatedNanos(duration), TimeUnit.NANOSECONDS);
+            }
+        } catch (InterruptedException e) {
+            // Nobody interrupts this thread but a JVM going down: treat it as a stop.
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static long saturatedNanos(Duration d) {
+        try {
+            return d.toNanos();
+        } catch (ArithmeticException tooLong) {
+            return Long.MAX_VALUE; // 292 years: for ever, in practice
+        }
+    }
+
+    /**
+     * SIGINT and SIGTERM are the normal way to stop a holder, so they end it with 0 after a clean
+     * close, instead of the JVM's 130/143. Should the JVM own a signal already (-Xrs), the
+     * shutdown hook still removes the FIFO and the JVM's exit code stands.
+     */
+    // sun.misc.Signal lives in jdk.unsupported, kept for exactly this use. javac warns about it
+    // under --release whatever one suppresses: those three warnings are expected.
+    private static void handleStopSignals(CountDownLatch stop) {
+        for (String name : List.of("INT", "TERM")) {
+            try {
+                sun.misc.Signal.handle(new sun.misc.Signal(name), signal -> stop.countDown());
+            } catch (IllegalArgumentException inUse) {
+                // left to the JVM; see above
+            }
+        }
+    }
+
+    // -- Arguments --
+
+    private static final Pattern SIMPLE_DURATION = Pattern.compile("([0-9]+)(ms|s|m|h|d)");
+
+    /** {@code 500ms}, {@code 30s}, {@code 5m}, {@code 1h}, {@code 1d}, or ISO-8601 ({@code PT30S}); positive only. */
+    static Duration parseDuration(String text) {
+        Duration d;
+        Matcher m = SIMPLE_DURATION.matcher(text);
+        try {
+            if (m.matches()) {
+                long n = Long.parseLong(m.group(1));
+                d = switch (m.group(2)) {
+                    case "ms" -> Duration.ofMillis(n);
+                    case "s" -> Duration.ofSeconds(n);
+                    case "m" -> Duration.of(n, ChronoUnit.MINUTES);
+                    case "h" -> Duration.of(n, ChronoUnit.HOURS);
+                    case "d" -> Duration.of(n, ChronoUnit.DAYS);
+                    default -> throw new AssertionError(m.group(2));
+                };
+            } else if (text.toUpperCase(Locale.ROOT).startsWith("P")) {
+                d = Duration.parse(text);
+            } else {
+                throw new TypeConversionException("'" + text
+                        + "' is not a duration: use 500ms, 30s, 5m, 1h, 1d or ISO-8601 such as PT30S");
+            }
+        } catch (NumberFormatException | ArithmeticException e) {
+            throw new TypeConversionException("'" + text + "' is too long a duration");
+        } catch (DateTimeParseException e) {
+            throw new TypeConversionException("'" + text + "' is not an ISO-8601 duration such as PT30S");
+        }
+        if (d.isNegative() || d.isZero()) {
+            throw new TypeConversionException("'" + text + "' is not longer than zero");
+        }
+        return d;
+    }
+
+    /** Octal permission bits, {@code 0600} or {@code 640}; setuid, setgid and sticky bits are refused. */
+    static int parseMode(String text) {
+        if (!text.matches("[0-7]{1,4}")) {
+            throw new TypeConversionException("'" + text + "' is not an octal mode such as 0600 or 0640");
+        }
+        int mode = Integer.parseInt(text, 8);
+        if (mode > 0777) {
+            throw new TypeConversionException("'" + text
+                    + "' has setuid, setgid or sticky bits; a beacon takes permission bits only (0000 to 0777)");
+        }
+        return mode;
+    }
+
+    /** The permission bits of {@code mode} (0000 to 0777) as the set that {@link Beacon} takes. */
+    static Set<PosixFilePermission> permissions(int mode) {
+        // PosixFilePermission's declaration order is the bit order, from 0400 down to 0001.
+        Set<PosixFilePermission> permissions = EnumSet.noneOf(PosixFilePermission.class);
+        for (PosixFilePermission p : PosixFilePermission.values()) {
+            if ((mode & (0400 >> p.ordinal())) != 0) {
+                permissions.add(p);
+            }
+        }
+        return permissions;
+    }
+
+    static final class DurationConverter implements ITypeConverter<Duration> {
+        @Override
+        public Duration convert(String value) {
+            return parseDuration(value);
+        }
+    }
+
+    static final class ModeConverter implements ITypeConverter<Integer> {
+        @Override
+        public Integer convert(String value) {
+            return parseMode(value);
+        }
+    }
+}

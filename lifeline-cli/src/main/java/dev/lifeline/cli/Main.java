@@ -1,0 +1,95 @@
+package dev.lifeline.cli;
+
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.HelpCommand;
+import picocli.CommandLine.IExecutionExceptionHandler;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.IVersionProvider;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.TypeConversionException;
+
+/**
+ * The {@code lifeline} command: {@code check}, {@code hold} and {@code demo} under one name.
+ *
+ * <p>Exit codes are the answer, so a crash must never look like one: an unexpected exception
+ * exits 4 ("unknown"), not picocli's default 1, which {@code check} uses for DEAD. Usage errors
+ * exit 2, with the message and the usage on stderr. Set {@code LIFELINE_DEBUG=1} to get the stack
+ * trace of an unexpected exception.
+ */
+@Command(name = "lifeline",
+        mixinStandardHelpOptions = true,
+        versionProvider = Main.ManifestVersion.class,
+        exitCodeOnExecutionException = Main.EXIT_UNKNOWN,
+        description = "Is the daemon alive? One non-blocking open of a FIFO answers.",
+        subcommands = {CheckCommand.class, HoldCommand.class, DemoCommand.class, HelpCommand.class})
+public final class Main implements Runnable {
+    /** LSB's "unknown": no answer could be had. Every failure that is not an answer exits with it. */
+    static final int EXIT_UNKNOWN = 4;
+
+    @Spec
+    CommandSpec spec;
+
+    /** Runs the command line and exits with its code. */
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The configured command tree; tests and {@code main} share it. */
+    static CommandLine commandLine() {
+        return new CommandLine(new Main()).setExecutionExceptionHandler(CRASH);
+    }
+
+    @Override
+    public void run() {
+        throw new ParameterException(spec.commandLine(), "Missing a command: check, hold, demo or help");
+    }
+
+    private static final IExecutionExceptionHandler CRASH = (ex, cmd, parseResult) -> {
+        cmd.getErr().println("lifeline: " + cmd.getCommandName() + ": unexpected error: " + ex);
+        if (System.getenv("LIFELINE_DEBUG") != null) {
+            ex.printStackTrace(cmd.getErr());
+        }
+        cmd.getErr().flush();
+        return cmd.getCommandSpec().exitCodeOnExecutionException();
+    };
+
+    /** Reads the version that the build wrote into the jar's manifest. */
+    public static final class ManifestVersion implements IVersionProvider {
+        /** Called by picocli. */
+        public ManifestVersion() {
+        }
+
+        @Override
+        public String[] getVersion() {
+            String version = Main.class.getPackage().getImplementationVersion();
+            return new String[] {
+                "lifeline " + (version != null ? version : "(unknown version: not run from the lifeline-cli jar)"),
+                "Java " + Runtime.version() + " (" + System.getProperty("java.vendor") + "), "
+                        + System.getProperty("os.name") + " " + System.getProperty("os.arch"),
+            };
+        }
+    }
+
+    /**
+     * A beacon path from the command line. An empty argument is a usage error here rather than a
+     * library exception later ({@code Path.of("")} is the current directory's empty name).
+     */
+    static final class PathConverter implements ITypeConverter<Path> {
+        @Override
+        public Path convert(String value) {
+            if (value.isEmpty()) {
+                throw new TypeConversionException("the path is empty");
+            }
+            try {
+                return Path.of(value);
+            } catch (InvalidPathException e) {
+                throw new TypeConversionException("'" + value + "' is not a valid path: " + e.getReason());
+            }
+        }
+    }
+}

@@ -1,0 +1,172 @@
+package dev.lifeline.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFileAttributes;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CheckCommandTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void aliveWhileAnotherProcessHoldsTheBeacon() {
+        Path beacon = dir.resolve("b");
+        try (Cli.Holder holder = Cli.hold(beacon.toString())) {
+            Cli.Result r = Cli.run("check", beacon.toString());
+            assertThat(r.exitCode()).as(r.toString()).isEqualTo(0);
+            assertThat(r.stdout()).isEqualTo(beacon + ": alive\n");
+            assertThat(r.stderr()).isEmpty();
+
+            Cli.Result json = Cli.run("check", "--json", beacon.toString());
+            assertThat(json.exitCode()).as(json.toString()).isEqualTo(0);
+            assertThat(json.stdout()).isEqualTo("{\"path\":\"" + beacon + "\",\"status\":\"alive\"}\n");
+        }
+    }
+
+    @Test
+    void deadAfterKillWithoutCleanup() throws Exception {
+        Path beacon = dir.resolve("b");
+        try (Cli.Holder holder = Cli.hold(beacon.toString())) {
+            assertThat(holder.kill()).isEqualTo(137);
+        }
+        assertThat(isFifo(beacon)).as("the FIFO outlives a SIGKILL").isTrue();
+
+        Cli.Result r = Cli.run("check", beacon.toString());
+        assertThat(r.exitCode()).as(r.toString()).isEqualTo(1);
+        assertThat(r.stdout()).isEqualTo(beacon + ": dead (the beacon is there and nobody holds it)\n");
+        assertThat(r.stderr()).isEmpty();
+
+        Cli.Result json = Cli.run("check", beacon.toString(), "--json");
+        assertThat(json.exitCode()).as(json.toString()).isEqualTo(1);
+        assertThat(json.stdout()).isEqualTo("{\"path\":\"" + beacon + "\",\"status\":\"dead\"}\n");
+    }
+
+    @Test
+    void absentWhenNothingIsThere() {
+        Path beacon = dir.resolve("never");
+        Cli.Result r = Cli.run("check", beacon.toString());
+        assertThat(r.exitCode()).as(r.toString()).isEqualTo(3);
+        assertThat(r.stdout()).isEqualTo(beacon + ": absent (there is no beacon)\n");
+        assertThat(r.stderr()).isEmpty();
+
+        Cli.Result json = Cli.run("check", "--json", beacon.toString());
+        assertThat(json.exitCode()).as(json.toString()).isEqualTo(3);
+        assertThat(json.stdout()).isEqualTo("{\"path\":\"" + beacon + "\",\"status\":\"absent\"}\n");
+    }
+
+    @Test
+    void unknownForARegularFileWhichStaysUntouched() throws Exception {
+        Path file = dir.resolve("file");
+        byte[] content = "not a beacon\n".getBytes(StandardCharsets.UTF_8);
+        Files.write(file, content);
+        // A time in the past: any write by the check would move it.
+        FileTime mtime = FileTime.from(Instant.parse("2001-02-03T04:05:06Z"));
+        Files.setLastModifiedTime(file, mtime);
+
+        Cli.Result r = Cli.run("check", file.toString());
+        assertThat(r.exitCode()).as(r.toString()).isEqualTo(4);
+        assertThat(r.stdout()).isEqualTo(file + ": unknown\n");
+        assertThat(r.stderr()).isEqualTo("lifeline: unable to check " + file + ": is a regular file, not a FIFO\n");
+
+        Cli.Result json = Cli.run("check", "--json", file.toString());
+        assertThat(json.exitCode()).as(json.toString()).isEqualTo(4);
+        assertThat(json.stdout()).isEqualTo("{\"path\":\"" + file
+                + "\",\"status\":\"unknown\",\"fault\":\"not_a_fifo\",\"reason\":\"is a regular file, not a FIFO\"}\n");
+
+        assertThat(Files.readAllBytes(file)).isEqualTo(content);
+        assertThat(Files.getLastModifiedTime(file)).isEqualTo(mtime);
+    }
+
+    @Test
+    void unknownCarriesTheErrnoWhenASystemCallFailed() throws Exception {
+        Path file = dir.resolve("file");
+        Files.writeString(file, "x");
+        Path beacon = file.resolve("b"); // a regular file where a directory should be: ENOTDIR
+
+        Cli.Result r = Cli.run("check", beacon.toString());
+        assertThat(r.exitCode()).as(r.toString()).isEqualTo(4);
+        assertThat(r.stderr()).startsWith("lifeline: unable to check " + beacon + ": ").endsWith(" (ENOTDIR)\n");
+
+        Cli.Result json = Cli.run("check", "--json", beacon.toString());
+        assertThat(json.exitCode()).as(json.toString()).isEqualTo(4);
+        assertThat(json.stdout()).startsWith("{\"path\":\"" + beacon
+                + "\",\"status\":\"unknown\",\"fault\":\"not_a_directory\",\"errno\":\"ENOTDIR\",\"reason\":\"");
+    }
+
+    @Test
+    void quietPrintsNothingOnStdoutAndKeepsTheExitCode() throws Exception {
+        Path beacon = dir.resolve("b");
+        Cli.Result absent = Cli.run("check", "--quiet", beacon.toString());
+        assertThat(absent.exitCode()).as(absent.toString()).isEqualTo(3);
+        assertThat(absent.stdout()).isEmpty();
+        assertThat(absent.stderr()).isEmpty();
+
+        try (Cli.Holder holder = Cli.hold(beacon.toString())) {
+            Cli.Result alive = Cli.run("check", "-q", beacon.toString());
+            assertThat(alive.exitCode()).as(alive.toString()).isEqualTo(0);
+            assertThat(alive.stdout()).isEmpty();
+        }
+
+        Path file = Files.writeString(dir.resolve("file"), "x");
+        Cli.Result unknown = Cli.run("check", "--quiet", file.toString());
+        assertThat(unknown.exitCode()).as(unknown.toString()).isEqualTo(4);
+        assertThat(unknown.stdout()).isEmpty();
+        assertThat(unknown.stderr()).as("diagnostics still go to stderr").startsWith("lifeline: unable to check ");
+    }
+
+    @Test
+    void jsonEscapesThePath() {
+        Path beacon = dir.resolve("a\"b\\c\td\u0001e");
+        Cli.Result r = Cli.run("check", "--json", beacon.toString());
+        assertThat(r.exitCode()).as(r.toString()).isEqualTo(3);
+        assertThat(r.stdout()).isEqualTo("{\"path\":\"" + dir + "/a\\\"b\\\\c\\td\\u0001e\",\"status\":\"absent\"}\n");
+    }
+
+    @Test
+    void usageErrorsExitTwoWithUsageOnStderr() {
+        for (String[] args : new String[][] {
+                {"check"},
+                {"check", "--frobnicate", "/x"},
+                {"check", "--quiet", "--json", "/x"},
+                {"check", ""},
+                {"check", "/x", "/y"},
+        }) {
+            Cli.Result r = Cli.run(args);
+            assertThat(r.exitCode()).as(String.join(" ", args) + "\n" + r).isEqualTo(2);
+            assertThat(r.stdout()).as(String.join(" ", args)).isEmpty();
+            assertThat(r.stderr()).as(String.join(" ", args)).contains("Usage: lifeline check");
+        }
+    }
+
+    @Test
+    void helpListsEveryExitCode() {
+        Cli.Result r = Cli.run("check", "--help");
+        assertThat(r.exitCode()).as(r.toString()).isZero();
+        assertThat(r.stderr()).isEmpty();
+        assertThat(r.stdout()).contains("Exit codes:")
+                .containsPattern("(?m)^\\s+0\\s+alive")
+                .containsPattern("(?m)^\\s+1\\s+dead")
+                .containsPattern("(?m)^\\s+2\\s+usage error")
+                .containsPattern("(?m)^\\s+3\\s+absent")
+                .containsPattern("(?m)^\\s+4\\s+unknown");
+    }
+
+    @Test
+    void jsonStringsEscapeQuotesBackslashesAndControls() {
+        StringBuilder b = new StringBuilder();
+        CheckCommand.string(b, "q\" b\\ n\n r\r t\t nul\u0000 us\u001f é €");
+        assertThat(b).hasToString("\"q\\\" b\\\\ n\\n r\\r t\\t nul\\u0000 us\\u001f é €\"");
+    }
+
+    static boolean isFifo(Path path) throws Exception {
+        return Files.readAttributes(path, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS).isOther();
+    }
+}

@@ -1,0 +1,124 @@
+package dev.lifeline.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The {@code ./lifeline} launcher at the repository root. It runs in integration-test, after
+ * {@code package}, so the jar is fresh and the launcher must not build: a build message on stderr
+ * would mean its staleness check is wrong.
+ */
+class LauncherIT {
+    /** Failsafe runs in the module directory, lifeline-cli/; the launcher is one level up. */
+    private static final Path LAUNCHER = Path.of("").toAbsolutePath().getParent().resolve("lifeline");
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void checksFromAnyDirectory() {
+        assertThat(Files.isExecutable(LAUNCHER)).as(LAUNCHER + " executable").isTrue();
+        Path beacon = dir.resolve("b");
+        Cli.Result r = Cli.run(List.of(LAUNCHER.toString(), "check", beacon.toString()), dir, Map.of());
+        assertThat(r.exitCode()).as(r.toString()).isEqualTo(3);
+        assertThat(r.stdout()).isEqualTo(beacon + ": absent (there is no beacon)\n");
+        assertThat(r.stderr()).as("no build, no warning").isEmpty();
+    }
+
+    @Test
+    void versionIsTheBuilds() {
+        Cli.Result r = Cli.run(List.of(LAUNCHER.toString(), "--version"), dir, Map.of());
+        assertThat(r.exitCode()).as(r.toString()).isZero();
+        assertThat(r.stdout()).startsWith("lifeline " + System.getProperty("lifeline.version") + "\n");
+        assertThat(r.stderr()).isEmpty();
+    }
+
+    @Test
+    void execsTheJvmSoTheHolderIsTheProcessThatWasStarted() {
+        Path beacon = dir.resolve("b");
+        try (Cli.Holder holder = Cli.Holder.start(List.of(LAUNCHER.toString(), "hold", beacon.toString()))) {
+            assertThat(holder.line()).isEqualTo("holding " + beacon + " (pid " + holder.process().pid() + ")");
+            // SIGTERM to the pid we started reaches the JVM itself, not a shell in front of it.
+            assertThat(holder.terminate()).isZero();
+        }
+        assertThat(Files.exists(beacon)).isFalse();
+    }
+
+    @Test
+    void usageErrorsKeepTheirExitCode() {
+        Cli.Result r = Cli.run(List.of(LAUNCHER.toString(), "check"), dir, Map.of());
+        assertThat(r.exitCode()).as(r.toString()).isEqualTo(2);
+        assertThat(r.stderr()).contains("Usage: lifeline check");
+    }
+
+    @Test
+    void noJdk25IsOneClearLineAndExitFour() throws Exception {
+        Path root = Files.createDirectory(dir.resolve("machine"));
+        Path tooOld = fakeJdk(root.resolve("opt/jdk-17"), "17.0.9");
+        Cli.Result r = launch(root, Map.of("JAVA_HOME", tooOld.toString()), "check", "/x");
+        assertThat(r.exitCode()).as(r.toString()).isEqualTo(4);
+        assertThat(r.stdout()).isEmpty();
+        assertThat(r.stderr()).isEqualTo(
+                "lifeline: needs a JDK 25 or newer; install one (e.g. Temurin 25) or set JAVA_HOME\n");
+    }
+
+    @Test
+    void picksTheNewestJdk25OrLaterAmongTheInstallPlaces() throws Exception {
+        Path root = Files.createDirectory(dir.resolve("machine"));
+        fakeJdk(root.resolve("usr/lib/jvm/jdk-17"), "17.0.9");
+        fakeJdk(root.resolve("usr/lib/jvm/jdk-25"), "25.0.1");
+        fakeJdk(root.resolve("opt/java/jdk-26"), "26");
+        Cli.Result r = launch(root, Map.of(), "check", "/x");
+        assertThat(r.exitCode()).as(r.toString()).isZero();
+        assertThat(r.stdout()).startsWith("java 26: --enable-native-access=ALL-UNNAMED -cp ")
+                .endsWith(" dev.lifeline.cli.Main check /x\n");
+    }
+
+    @Test
+    void javaHomeWinsWhenItIs25OrLater() throws Exception {
+        Path root = Files.createDirectory(dir.resolve("machine"));
+        fakeJdk(root.resolve("usr/lib/jvm/jdk-26"), "26");
+        Path home = fakeJdk(dir.resolve("home-jdk"), "25.0.2");
+        Cli.Result r = launch(root, Map.of("JAVA_HOME", home.toString()), "--version");
+        assertThat(r.exitCode()).as(r.toString()).isZero();
+        assertThat(r.stdout()).startsWith("java 25.0.2: ");
+    }
+
+    /**
+     * Runs the launcher on a pretend machine: its install places under {@code root} (through the
+     * launcher's test hook), a PATH with the few tools it needs and no java, an empty HOME.
+     */
+    private Cli.Result launch(Path root, Map<String, String> env, String... args) throws Exception {
+        Path bin = Files.createDirectories(dir.resolve("bin"));
+        for (String tool : List.of("dirname", "readlink", "sed", "find", "ls", "head", "mkdir", "cat", "flock")) {
+            Path real = Files.exists(Path.of("/usr/bin", tool)) ? Path.of("/usr/bin", tool) : Path.of("/bin", tool);
+            if (!Files.exists(bin.resolve(tool))) {
+                Files.createSymbolicLink(bin.resolve(tool), real);
+            }
+        }
+        Map<String, String> all = new java.util.HashMap<>(Map.of(
+                "PATH", bin.toString(),
+                "HOME", Files.createDirectories(dir.resolve("home")).toString(),
+                "LIFELINE_JDK_SEARCH_ROOT", root.toString()));
+        all.put("JAVA_HOME", "");
+        all.putAll(env);
+        List<String> command = new java.util.ArrayList<>(List.of("/bin/bash", LAUNCHER.toString()));
+        command.addAll(List.of(args));
+        return Cli.run(command, dir, all);
+    }
+
+    /** A JDK home whose java prints its version and its arguments instead of running anything. */
+    private static Path fakeJdk(Path home, String version) throws Exception {
+        Path bin = Files.createDirectories(home.resolve("bin"));
+        Files.writeString(home.resolve("release"), "IMPLEMENTOR=\"fake\"\nJAVA_VERSION=\"" + version + "\"\n");
+        Path java = Files.writeString(bin.resolve("java"), "#!/bin/sh\necho \"java " + version + ": $*\"\n");
+        assertThat(java.toFile().setExecutable(true)).isTrue();
+        return home;
+    }
+}

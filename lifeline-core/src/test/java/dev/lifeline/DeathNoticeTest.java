@@ -1,0 +1,112 @@
+package dev.lifeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Knowing the moment a holder dies, from the kernel, without polling. */
+class DeathNoticeTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void sigkillIsNoticedAtOnce() throws Exception {
+        Path path = dir.resolve("daemon");
+        Probe probe = Probe.of(path);
+        try (Processes.Running daemon = Processes.start("hold", path.toString())) {
+            assertThat(daemon.nextLine()).isEqualTo("held");
+            CompletableFuture<Status> death = probe.onDeath();
+            assertThat(death).isNotDone();
+            long killed = System.nanoTime();
+            daemon.process().destroyForcibly();
+            Status status = death.get(Processes.DEADLINE.toSeconds(), TimeUnit.SECONDS);
+            long micros = (System.nanoTime() - killed) / 1_000;
+            assertThat(status.state()).isEqualTo(Status.State.DEAD);
+            // Generous bound for a loaded 2-core machine; the figure itself is printed.
+            System.out.println("death noticed " + micros + " us after SIGKILL was sent");
+            assertThat(micros).isLessThan(2_000_000);
+        }
+    }
+
+    @Test
+    void aCleanCloseIsNoticedAsAbsent() throws Exception {
+        Path path = dir.resolve("daemon");
+        try (Processes.Running daemon = Processes.start("hold", path.toString())) {
+            assertThat(daemon.nextLine()).isEqualTo("held");
+            CompletableFuture<Status> death = Probe.of(path).onDeath();
+            daemon.finish();
+            assertThat(death.get(Processes.DEADLINE.toSeconds(), TimeUnit.SECONDS).state())
+                    .isEqualTo(Status.State.ABSENT);
+        }
+    }
+
+    @Test
+    void awaitDeathTimesOutWithTheCurrentStatus() throws Exception {
+        Path path = dir.resolve("b");
+        try (Beacon beacon = Beacon.open(path)) {
+            long start = System.nanoTime();
+            Status status = Probe.of(path).awaitDeath(Duration.ofMillis(100));
+            long millis = (System.nanoTime() - start) / 1_000_000;
+            assertThat(status.state()).isEqualTo(Status.State.ALIVE);
+            assertThat(millis).isGreaterThanOrEqualTo(100);
+        }
+    }
+
+    @Test
+    void nothingToWaitForAnswersAtOnce() throws Exception {
+        Path stale = dir.resolve("stale");
+        ProbeTest.mkfifo(stale);
+        assertThat(Probe.of(stale).awaitDeath(Duration.ofHours(1)).state()).isEqualTo(Status.State.DEAD);
+        assertThat(Probe.of(dir.resolve("none")).onDeath().getNow(null).state()).isEqualTo(Status.State.ABSENT);
+        assertThat(Probe.of(dir).awaitDeath(Duration.ofHours(1)).state()).isEqualTo(Status.State.UNKNOWN);
+    }
+
+    @Test
+    void cancellingReleasesTheDescriptors() throws Exception {
+        Path path = dir.resolve("b");
+        try (Beacon beacon = Beacon.open(path)) {
+            Probe probe = Probe.of(path);
+            probe.awaitDeath(Duration.ofMillis(1)); // warm up: threads, handles
+            int before = Processes.openDescriptors();
+            List<CompletableFuture<Status>> waits = new ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                waits.add(probe.onDeath());
+            }
+            assertThat(Processes.openDescriptors()).isGreaterThanOrEqualTo(before + 40);
+            waits.forEach(w -> w.cancel(false));
+            Processes.await("descriptors released", Processes::openDescriptors, n -> n == before);
+        }
+    }
+
+    @Test
+    void virtualThreadsWaitWithoutPinningTheirCarriers() throws Exception {
+        Path path = dir.resolve("b");
+        Probe probe = Probe.of(path);
+        Beacon beacon = Beacon.open(path);
+        try (ExecutorService virtual = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<Status>> waiting = new ArrayList<>();
+            int carriers = Runtime.getRuntime().availableProcessors();
+            for (int i = 0; i < carriers * 4; i++) {
+                waiting.add(virtual.submit(() -> probe.awaitDeath(Duration.ofMinutes(1))));
+            }
+            // With every carrier pinned in poll, this task could never run.
+            Future<String> other = virtual.submit(() -> "ran");
+            assertThat(other.get(Processes.DEADLINE.toSeconds(), TimeUnit.SECONDS)).isEqualTo("ran");
+            beacon.close();
+            for (Future<Status> f : waiting) {
+                assertThat(f.get(Processes.DEADLINE.toSeconds(), TimeUnit.SECONDS).state())
+                        .isIn(Status.State.ABSENT, Status.State.DEAD);
+            }
+        }
+    }
+}
