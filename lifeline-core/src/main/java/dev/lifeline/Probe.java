@@ -1,5 +1,6 @@
 package dev.lifeline;
 
+import dev.lifeline.internal.posix.BirthWatch;
 import dev.lifeline.internal.posix.Errno;
 import dev.lifeline.internal.posix.Fifo;
 import dev.lifeline.internal.posix.NativePath;
@@ -175,6 +176,114 @@ public final class Probe {
             future.completeExceptionally(e);
         }
         return future;
+    }
+
+    /**
+     * Waits until a process holds the beacon, or until {@code timeout} passes. Driven by inotify:
+     * the wait wakes when a FIFO appears in the directory or when someone opens the FIFO, then
+     * checks. Nothing is polled while the directory exists; where it does not (yet), or where no
+     * inotify instance can be had, the check is repeated at intervals growing from 10 ms to 1 s.
+     *
+     * <p>The wait never opens the FIFO for reading, so it never makes the beacon look alive to
+     * anyone else. Returns ALIVE (or HUNG) as soon as a holder is there, at once if one is now;
+     * on timeout, the status of a fresh check. The blocking happens on a platform thread of
+     * lifeline's; the caller, virtual or not, waits on it without pinning a carrier.
+     *
+     * @param timeout how long to wait at most
+     * @return the status once held, or the current status when the time ran out
+     * @throws InterruptedException if the calling thread is interrupted; the wait is then cancelled
+     */
+    public Status awaitAlive(Duration timeout) throws InterruptedException {
+        Status now = check();
+        if (isHeld(now)) {
+            return now;
+        }
+        long nanos = timeout.isNegative() ? 0 : saturatedNanos(timeout);
+        CompletableFuture<Status> result = birth(nanos);
+        try {
+            return result.get();
+        } catch (InterruptedException e) {
+            result.cancel(false);
+            throw e;
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+
+    /**
+     * Completes when a process holds the beacon, with the status {@link #awaitAlive} would return;
+     * at once if one does now. Cancelling the future ends the wait and releases its descriptors.
+     *
+     * @return a future of the status once the beacon is held
+     */
+    public CompletableFuture<Status> onAlive() {
+        Status now = check();
+        if (isHeld(now)) {
+            return CompletableFuture.completedFuture(now);
+        }
+        return birth(-1);
+    }
+
+    private CompletableFuture<Status> birth(long timeoutNanos) {
+        Path parent = path.path().toAbsolutePath().getParent();
+        int[] errno = new int[1];
+        BirthWatch watch = BirthWatch.open(path, NativePath.of(parent == null ? Path.of("/") : parent), errno);
+        if (watch == null) {
+            return CompletableFuture.completedFuture(Status.unknown(path.path(), Errno.fault(errno[0]),
+                    Errno.name(errno[0]), "eventfd: " + Errno.describe(errno[0])));
+        }
+        CompletableFuture<Status> future = new CompletableFuture<>();
+        future.whenComplete((status, failure) -> {
+            if (future.isCancelled()) {
+                watch.cancel();
+            }
+        });
+        try {
+            Waiters.POOL.execute(() -> {
+                // Released before the future completes: whoever waits on it may count descriptors.
+                Status status;
+                try {
+                    status = awaitBirth(watch, timeoutNanos);
+                } catch (RuntimeException | Error e) {
+                    watch.close();
+                    future.completeExceptionally(e);
+                    return;
+                }
+                watch.close();
+                future.complete(status);
+            });
+        } catch (RejectedExecutionException e) {
+            watch.close();
+            future.completeExceptionally(e);
+        }
+        return future;
+    }
+
+    /** The loop: arm the watches, check, sleep until something happens; until held or timed out. */
+    private Status awaitBirth(BirthWatch watch, long timeoutNanos) {
+        long deadline = System.nanoTime() + timeoutNanos;
+        for (;;) {
+            watch.arm();
+            Status now = check();
+            if (isHeld(now)) {
+                return now;
+            }
+            long left = timeoutNanos < 0 ? -1 : deadline - System.nanoTime();
+            if (timeoutNanos >= 0 && left <= 0) {
+                return now;
+            }
+            int r = watch.await(left);
+            if (r == BirthWatch.CANCELLED) {
+                return check();
+            }
+            if (r < 0) {
+                return Status.unknown(path.path(), Errno.fault(-r), Errno.name(-r), "poll: " + Errno.describe(-r));
+            }
+        }
+    }
+
+    private static boolean isHeld(Status status) {
+        return status.state() == Status.State.ALIVE || status.state() == Status.State.HUNG;
     }
 
     private Status afterWait(int outcome) {

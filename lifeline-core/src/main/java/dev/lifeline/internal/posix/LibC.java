@@ -155,6 +155,19 @@ final class LibC {
         static final MethodHandle MH = link("write", FunctionDescriptor.of(ValueLayout.JAVA_LONG, JAVA_INT, ADDRESS, ValueLayout.JAVA_LONG), ERRNO);
     }
 
+    private static final class InotifyInit1 {
+        static final MethodHandle MH = link("inotify_init1", FunctionDescriptor.of(JAVA_INT, JAVA_INT), ERRNO);
+    }
+
+    private static final class InotifyAddWatch {
+        static final MethodHandle MH = link("inotify_add_watch",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT), ERRNO);
+    }
+
+    private static final class Read {
+        static final MethodHandle MH = link("read", FunctionDescriptor.of(ValueLayout.JAVA_LONG, JAVA_INT, ADDRESS, ValueLayout.JAVA_LONG), ERRNO);
+    }
+
     private static final class Geteuid {
         static final MethodHandle MH = link("geteuid", FunctionDescriptor.of(JAVA_INT));
     }
@@ -335,6 +348,37 @@ final class LibC {
             throw new AssertionError("write", t);
         }
         return r >= 0 ? 0 : -s.errno();
+    }
+
+    static int inotifyInit(Scratch s, int flags) {
+        int r;
+        try {
+            r = (int) InotifyInit1.MH.invokeExact(s.errno, flags);
+        } catch (Throwable t) {
+            throw new AssertionError("inotify_init1", t);
+        }
+        return r >= 0 ? r : -s.errno();
+    }
+
+    static int inotifyAddWatch(Scratch s, int fd, NativePath path, int mask) {
+        int r;
+        try {
+            r = (int) InotifyAddWatch.MH.invokeExact(s.errno, fd, path.segment, mask);
+        } catch (Throwable t) {
+            throw new AssertionError("inotify_add_watch", t);
+        }
+        return r >= 0 ? r : -s.errno();
+    }
+
+    /** read(2) into {@code buffer}; the byte count, or minus errno (EAGAIN when empty). */
+    static long read(Scratch s, int fd, MemorySegment buffer) {
+        long r;
+        try {
+            r = (long) Read.MH.invokeExact(s.errno, fd, buffer, buffer.byteSize());
+        } catch (Throwable t) {
+            throw new AssertionError("read", t);
+        }
+        return r >= 0 ? r : -s.errno();
     }
 
     static int geteuid() {

@@ -39,6 +39,14 @@ final class Linux {
     /** struct pollfd: int fd, short events, short revents. */
     static final long POLLFD_SIZE = 8;
 
+    static final int IN_NONBLOCK = O_NONBLOCK;
+    static final int IN_CLOEXEC = O_CLOEXEC;
+    static final int IN_OPEN = 0x20;
+    static final int IN_MOVED_TO = 0x80;
+    static final int IN_CREATE = 0x100;
+    static final int IN_IGNORED = 0x8000;
+    static final int IN_ONLYDIR = 0x01000000;
+
     static final int EFD_NONBLOCK = O_NONBLOCK;
     static final int EFD_CLOEXEC = O_CLOEXEC;
 
