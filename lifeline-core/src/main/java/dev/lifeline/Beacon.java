@@ -21,6 +21,11 @@ import java.util.Set;
  *
  * <p>{@code open} creates the FIFO ({@code mkfifo}, mode 0600 unless told otherwise, whatever the
  * umask) or takes over a stale one, and holds it {@code O_RDONLY|O_NONBLOCK|O_CLOEXEC|O_NOFOLLOW}.
+ * A new FIFO is made under a temporary name beside the path, opened and locked there, and only
+ * then renamed into place ({@code renameat2(RENAME_NOREPLACE)}, which never replaces anything):
+ * no probe ever sees a new beacon that nobody holds yet, which it would have to call DEAD. A crash
+ * in the microseconds between the {@code mkfifo} and the rename leaves a stray
+ * {@code .NAME.*.lifeline-new} FIFO, never a wrong verdict.
  * It refuses, and leaves untouched, anything else at the path: a regular file, a directory, a
  * device, a socket, a symbolic link, or a FIFO that another user owns.
  *

@@ -92,14 +92,26 @@ public final class Probe {
      */
     public Status check() {
         int outcome = Fifo.probe(path);
+        if (outcome == Fifo.ALIVE_PROMISED || outcome == Fifo.HUNG) {
+            return status(outcome, Fifo.lastBeatMillis(), Fifo.deadlineMillis());
+        }
+        return status(outcome, 0, 0);
+    }
+
+    /** The Status for a probe outcome; the times matter only for ALIVE_PROMISED and HUNG. */
+    Status status(int outcome, long beatMillis, long deadlineMillis) {
         return switch (outcome) {
             case Fifo.ALIVE -> alive;
-            case Fifo.ALIVE_PROMISED -> promised(Status.State.ALIVE);
-            case Fifo.HUNG -> promised(Status.State.HUNG);
+            case Fifo.ALIVE_PROMISED -> promised(Status.State.ALIVE, beatMillis, deadlineMillis);
+            case Fifo.HUNG -> promised(Status.State.HUNG, beatMillis, deadlineMillis);
             case Fifo.DEAD -> dead;
             case Fifo.ABSENT -> absent;
             default -> unknown(outcome);
         };
+    }
+
+    NativePath nativePath() {
+        return path;
     }
 
     /**
@@ -305,9 +317,7 @@ public final class Probe {
         }
     }
 
-    private Status promised(Status.State state) {
-        long beat = Fifo.lastBeatMillis();
-        long deadline = Fifo.deadlineMillis();
+    private Status promised(Status.State state, long beat, long deadline) {
         Status last = promised;
         if (last != null && last.hasTimes(state, beat, deadline)) {
             return last;

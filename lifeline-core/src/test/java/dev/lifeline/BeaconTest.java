@@ -45,6 +45,40 @@ class BeaconTest {
     }
 
     @Test
+    void aNewBeaconAppearsAlreadyHeldAndLeavesNothingElseBehind() throws Exception {
+        Path path = dir.resolve("b");
+        try (Beacon beacon = Beacon.open(path)) {
+            try (var files = Files.list(dir)) {
+                assertThat(files.toList()).containsExactly(path);
+            }
+        }
+        // Many racing first holders: one FIFO, no stray temporary, every one of them holding it.
+        List<Beacon> beacons = new ArrayList<>();
+        try (ExecutorService pool = Executors.newFixedThreadPool(8)) {
+            List<Future<Beacon>> all = new ArrayList<>();
+            CountDownLatch go = new CountDownLatch(1);
+            for (int i = 0; i < 8; i++) {
+                all.add(pool.submit(() -> {
+                    go.await();
+                    return Beacon.open(path);
+                }));
+            }
+            go.countDown();
+            for (Future<Beacon> f : all) {
+                beacons.add(f.get());
+            }
+        }
+        try (var files = Files.list(dir)) {
+            assertThat(files.toList()).containsExactly(path);
+        }
+        for (Beacon b : beacons) {
+            assertThat(Probe.of(path).check().state()).isEqualTo(Status.State.ALIVE);
+            b.close();
+        }
+        assertThat(Files.exists(path, LinkOption.NOFOLLOW_LINKS)).isFalse();
+    }
+
+    @Test
     void closeRemovesTheFifoAndIsIdempotent() throws Exception {
         Path path = dir.resolve("b");
         Beacon beacon = Beacon.open(path);

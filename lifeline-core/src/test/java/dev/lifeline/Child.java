@@ -34,6 +34,7 @@ public final class Child {
             case "hold" -> hold(path, args.length > 2 && args[2].equals("exclusive"));
             case "check" -> System.out.println(Probe.of(path).check());
             case "exhaust" -> exhaust(path);
+            case "holdmany" -> holdMany(path, Integer.parseInt(args[2]));
             case "heartbeat" -> heartbeat(path, java.time.Duration.ofMillis(Long.parseLong(args[2])));
             default -> throw new IllegalArgumentException(args[0]);
         }
@@ -66,6 +67,25 @@ public final class Child {
             while (in.readLine() != null) {
                 // wait for the parent to close our standard input
             }
+        }
+    }
+
+    /** Holds COUNT beacons b0..b(COUNT-1) in DIR; on "close I" closes one, keeping its FIFO. */
+    private static void holdMany(Path dir, int count) throws IOException {
+        Beacon[] beacons = new Beacon[count];
+        for (int i = 0; i < count; i++) {
+            beacons[i] = Beacon.open(dir.resolve("b" + i), BeaconOption.KEEP_ON_CLOSE);
+        }
+        System.out.println("held");
+        System.out.flush();
+        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        String line;
+        while ((line = in.readLine()) != null) {
+            int i = Integer.parseInt(line.substring("close ".length()));
+            long before = System.nanoTime(); // CLOCK_MONOTONIC: comparable across processes
+            beacons[i].close();
+            System.out.println("closed " + i + " " + before);
+            System.out.flush();
         }
     }
 

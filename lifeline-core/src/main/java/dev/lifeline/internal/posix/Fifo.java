@@ -2,6 +2,8 @@ package dev.lifeline.internal.posix;
 
 import dev.lifeline.BeaconException;
 import dev.lifeline.Fault;
+import java.nio.file.Path;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -185,6 +187,10 @@ public final class Fifo {
             boolean created = false;
             int r = LibC.statx(s, path, false, ID_MASK);
             if (r == -Errno.ENOENT) {
+                Held born = createHeld(s, path, mode, exclusive);
+                if (born != null) {
+                    return born;
+                }
                 r = LibC.mkfifo(s, path, mode);
                 if (r == -Errno.EEXIST) {
                     continue; // another holder created it first: look again
@@ -262,6 +268,60 @@ public final class Fifo {
                 if (fd >= 0) {
                     LibC.close(s, fd);
                 }
+            }
+        }
+    }
+
+    /**
+     * Creates the beacon already held: mkfifo under a temporary name beside it, open, lock, then
+     * rename into place with RENAME_NOREPLACE. Probes thus never see a new beacon that nobody holds
+     * yet, which they would rightly call DEAD; and the rename never replaces anything that
+     * appeared at the path meanwhile. Returns null where this cannot be done (a file system
+     * without RENAME_NOREPLACE, a name too long for the temporary) or the path was taken
+     * meanwhile: the caller then takes the plain way.
+     */
+    private static Held createHeld(LibC.Scratch s, NativePath path, int mode, boolean exclusive) {
+        Path target = path.path();
+        Path name = target.getFileName();
+        if (name == null) {
+            return null;
+        }
+        String temporary = "." + name + "." + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".lifeline-new";
+        NativePath staging;
+        try {
+            Path sibling = target.resolveSibling(temporary);
+            staging = NativePath.of(sibling, sibling.toString());
+        } catch (RuntimeException unusable) {
+            return null;
+        }
+        if (LibC.mkfifo(s, staging, mode) < 0) {
+            return null;
+        }
+        int fd = LibC.open(s, staging, HOLD_FLAGS);
+        if (fd < 0) {
+            LibC.unlink(s, staging);
+            return null;
+        }
+        boolean placed = false;
+        try {
+            if (LibC.fstatx(s, fd, ID_MASK) < 0 || !isFifo(s.statxMode())) {
+                return null;
+            }
+            long dev = s.statxDev();
+            long ino = s.statxIno();
+            if (LibC.flock(s, fd, (exclusive ? Linux.LOCK_EX : Linux.LOCK_SH) | Linux.LOCK_NB) < 0
+                    || LibC.fchmod(s, fd, mode) < 0
+                    || LibC.renameNoReplace(s, staging, path) < 0) {
+                return null;
+            }
+            placed = true;
+            return new Held(path, fd, dev, ino, exclusive);
+        } finally {
+            if (!placed) {
+                // Only ours to remove: nobody else knows the random name, and it is still there
+                // because the rename did not happen.
+                LibC.unlink(s, staging);
+                LibC.close(s, fd);
             }
         }
     }

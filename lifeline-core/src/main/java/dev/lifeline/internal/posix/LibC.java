@@ -168,6 +168,29 @@ final class LibC {
         static final MethodHandle MH = link("read", FunctionDescriptor.of(ValueLayout.JAVA_LONG, JAVA_INT, ADDRESS, ValueLayout.JAVA_LONG), ERRNO);
     }
 
+    private static final class EpollCreate1 {
+        static final MethodHandle MH = link("epoll_create1", FunctionDescriptor.of(JAVA_INT, JAVA_INT), ERRNO);
+    }
+
+    private static final class EpollCtl {
+        static final MethodHandle MH = link("epoll_ctl",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS), ERRNO);
+    }
+
+    private static final class EpollWait {
+        static final MethodHandle MH = link("epoll_wait",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT), ERRNO);
+    }
+
+    private static final class InotifyRmWatch {
+        static final MethodHandle MH = link("inotify_rm_watch", INT_INT, ERRNO);
+    }
+
+    private static final class Renameat2 {
+        static final MethodHandle MH = link("renameat2",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, JAVA_INT), ERRNO);
+    }
+
     private static final class Geteuid {
         static final MethodHandle MH = link("geteuid", FunctionDescriptor.of(JAVA_INT));
     }
@@ -379,6 +402,60 @@ final class LibC {
             throw new AssertionError("read", t);
         }
         return r >= 0 ? r : -s.errno();
+    }
+
+    static int epollCreate(Scratch s) {
+        int r;
+        try {
+            r = (int) EpollCreate1.MH.invokeExact(s.errno, Linux.EPOLL_CLOEXEC);
+        } catch (Throwable t) {
+            throw new AssertionError("epoll_create1", t);
+        }
+        return r >= 0 ? r : -s.errno();
+    }
+
+    /** epoll_ctl with one struct epoll_event at {@code event} (may be NULL for EPOLL_CTL_DEL). */
+    static int epollCtl(Scratch s, int epfd, int op, int fd, MemorySegment event) {
+        int r;
+        try {
+            r = (int) EpollCtl.MH.invokeExact(s.errno, epfd, op, fd, event);
+        } catch (Throwable t) {
+            throw new AssertionError("epoll_ctl", t);
+        }
+        return r == 0 ? 0 : -s.errno();
+    }
+
+    /** epoll_wait; the number of events, or minus errno (EINTR included: the caller loops). */
+    static int epollWait(Scratch s, int epfd, MemorySegment events, int max, int timeoutMillis) {
+        int r;
+        try {
+            r = (int) EpollWait.MH.invokeExact(s.errno, epfd, events, max, timeoutMillis);
+        } catch (Throwable t) {
+            throw new AssertionError("epoll_wait", t);
+        }
+        return r >= 0 ? r : -s.errno();
+    }
+
+    static int inotifyRmWatch(Scratch s, int fd, int wd) {
+        int r;
+        try {
+            r = (int) InotifyRmWatch.MH.invokeExact(s.errno, fd, wd);
+        } catch (Throwable t) {
+            throw new AssertionError("inotify_rm_watch", t);
+        }
+        return r == 0 ? 0 : -s.errno();
+    }
+
+    /** rename(from, to) that fails with EEXIST rather than replace anything at {@code to}. */
+    static int renameNoReplace(Scratch s, NativePath from, NativePath to) {
+        int r;
+        try {
+            r = (int) Renameat2.MH.invokeExact(s.errno, Linux.AT_FDCWD, from.segment, Linux.AT_FDCWD, to.segment,
+                    Linux.RENAME_NOREPLACE);
+        } catch (Throwable t) {
+            throw new AssertionError("renameat2", t);
+        }
+        return r == 0 ? 0 : -s.errno();
     }
 
     static int geteuid() {

@@ -24,6 +24,8 @@ final class Linux {
     static final int AT_SYMLINK_NOFOLLOW = 0x100;
     static final int AT_EMPTY_PATH = 0x1000;
 
+    static final int RENAME_NOREPLACE = 1;
+
     static final int LOCK_SH = 1;
     static final int LOCK_EX = 2;
     static final int LOCK_NB = 4;
@@ -39,6 +41,23 @@ final class Linux {
     /** struct pollfd: int fd, short events, short revents. */
     static final long POLLFD_SIZE = 8;
 
+    static final int EPOLL_CLOEXEC = O_CLOEXEC;
+    static final int EPOLL_CTL_ADD = 1;
+    static final int EPOLL_CTL_DEL = 2;
+    static final int EPOLLIN = 0x1;
+    static final int EPOLLERR = 0x8;
+    static final int EPOLLHUP = 0x10;
+    /**
+     * struct epoll_event: {u32 events; u64 data}. Packed on x86_64 (12 bytes, data at 4), naturally
+     * aligned on aarch64 (16 bytes, data at 8).
+     */
+    static final long EPOLL_EVENT_SIZE = "aarch64".equals(ARCH) ? 16 : 12;
+    static final long EPOLL_DATA = "aarch64".equals(ARCH) ? 8 : 4;
+
+    static final int STATX_NLINK = 0x4;
+    static final long STX_NLINK = 16;
+
+    static final int IN_ATTRIB = 0x4;
     static final int IN_NONBLOCK = O_NONBLOCK;
     static final int IN_CLOEXEC = O_CLOEXEC;
     static final int IN_OPEN = 0x20;
