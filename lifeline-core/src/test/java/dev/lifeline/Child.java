@@ -34,6 +34,7 @@ public final class Child {
             case "hold" -> hold(path, args.length > 2 && args[2].equals("exclusive"));
             case "check" -> System.out.println(Probe.of(path).check());
             case "exhaust" -> exhaust(path);
+            case "park" -> park(path);
             case "holdmany" -> holdMany(path, Integer.parseInt(args[2]));
             case "heartbeat" -> heartbeat(path, java.time.Duration.ofMillis(Long.parseLong(args[2])));
             default -> throw new IllegalArgumentException(args[0]);
@@ -66,6 +67,16 @@ public final class Child {
             BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
             while (in.readLine() != null) {
                 // wait for the parent to close our standard input
+            }
+        }
+    }
+
+    /** Holds a beacon until killed: for a process whose standard input is not ours to close. */
+    private static void park(Path path) throws Exception {
+        Beacon beacon = Beacon.open(path);
+        synchronized (beacon) {
+            while (beacon.isOpen()) {
+                beacon.wait(); // nobody notifies: only a signal ends this process
             }
         }
     }

@@ -39,6 +39,51 @@ class DeathNoticeTest {
     }
 
     @Test
+    void sigtermIsNoticed() throws Exception {
+        Path path = dir.resolve("daemon");
+        try (Processes.Running daemon = Processes.start("hold", path.toString())) {
+            assertThat(daemon.nextLine()).isEqualTo("held");
+            CompletableFuture<Status> death = Probe.of(path).onDeath();
+            // kill(1), not Process.destroy(), which also closes the child's standard input, and
+            // this child closes its beacon cleanly on end of input.
+            ProbeTest.run("kill", "-TERM", String.valueOf(daemon.process().pid()));
+            assertThat(death.get(Processes.DEADLINE.toSeconds(), TimeUnit.SECONDS).state()).isEqualTo(Status.State.DEAD);
+        }
+    }
+
+    /**
+     * The anchor: ProcessHandle.onExit() for a process that is not our child polls /proc (every
+     * 300 ms at first). Both learn of the same SIGKILL of a grandchild; both delays are printed.
+     */
+    @Test
+    void noticedLongBeforeProcessHandleOnExitForANonChild() throws Exception {
+        Path path = dir.resolve("daemon");
+        Path pidFile = dir.resolve("pid");
+        // sh starts the holder in the background and exits: the holder is nobody's child of ours.
+        String javaBin = Processes.javaBinary();
+        String command = "\"" + javaBin + "\" --enable-native-access=ALL-UNNAMED -cp \"" + System.getProperty("java.class.path")
+                + "\" " + Child.class.getName() + " park " + path + " < /dev/null > /dev/null 2>&1 & echo $! > " + pidFile;
+        Process sh = new ProcessBuilder("sh", "-c", command).start();
+        assertThat(sh.waitFor(Processes.DEADLINE.toSeconds(), TimeUnit.SECONDS)).isTrue();
+        long pid = Long.parseLong(java.nio.file.Files.readString(pidFile).trim());
+        Probe probe = Probe.of(path);
+        try {
+            Processes.await("the grandchild holds its beacon", probe::check, s -> s.state() == Status.State.ALIVE);
+            ProcessHandle handle = ProcessHandle.of(pid).orElseThrow();
+            CompletableFuture<Long> exitSeen = handle.onExit().thenApply(h -> System.nanoTime());
+            CompletableFuture<Long> deathSeen = probe.onDeath().thenApply(s -> System.nanoTime());
+            long killed = System.nanoTime();
+            ProbeTest.run("kill", "-KILL", String.valueOf(pid));
+            long ours = (deathSeen.get(Processes.DEADLINE.toSeconds(), TimeUnit.SECONDS) - killed) / 1_000;
+            long theirs = (exitSeen.get(Processes.DEADLINE.toSeconds(), TimeUnit.SECONDS) - killed) / 1_000;
+            System.out.println("SIGKILL of a non-child: lifeline onDeath " + ours + " us, ProcessHandle.onExit " + theirs + " us");
+            assertThat(ours).isLessThan(theirs);
+        } finally {
+            ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+        }
+    }
+
+    @Test
     void aCleanCloseIsNoticedAsAbsent() throws Exception {
         Path path = dir.resolve("daemon");
         try (Processes.Running daemon = Processes.start("hold", path.toString())) {
