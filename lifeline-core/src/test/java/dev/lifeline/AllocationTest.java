@@ -43,4 +43,23 @@ class AllocationTest {
             assertThat(best).as("bytes allocated by 30,000 warm checks").isLessThan(1_000);
         }
     }
+
+    @Test
+    void checksOfABeatingBeaconAllocateNothingBetweenBeats() throws Exception {
+        Path path = dir.resolve("beating");
+        try (Beacon beacon = Beacon.open(path)) {
+            beacon.beat(java.time.Duration.ofHours(1));
+            Probe probe = Probe.of(path);
+            long best = Long.MAX_VALUE;
+            for (int round = 0; round < 40 && best > 0; round++) {
+                long before = THREADS.getCurrentThreadAllocatedBytes();
+                for (int i = 0; i < 10_000; i++) {
+                    probe.check();
+                }
+                best = Math.min(best, THREADS.getCurrentThreadAllocatedBytes() - before);
+            }
+            assertThat(probe.check().deadline()).isPresent();
+            assertThat(best).as("bytes allocated by 10,000 warm checks of a beating beacon").isLessThan(1_000);
+        }
+    }
 }

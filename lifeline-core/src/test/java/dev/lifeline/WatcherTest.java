@@ -121,6 +121,7 @@ class WatcherTest {
             watcher.close();
             watcher.close();
             assertThat(Processes.openDescriptors()).isEqualTo(before + 1); // the beacon's own
+            assertThat(Thread.getAllStackTraces().keySet()).noneMatch(t -> t.getName().equals("lifeline-watcher"));
         }
     }
 
