@@ -2,11 +2,13 @@ package dev.lifeline;
 
 import dev.lifeline.internal.posix.Fifo;
 import dev.lifeline.internal.posix.NativePath;
+import dev.lifeline.internal.posix.Strict;
 import dev.lifeline.internal.posix.Errno;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.time.Duration;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 
@@ -28,6 +30,12 @@ import java.util.Set;
  * {@code .NAME.*.lifeline-new} FIFO, never a wrong verdict.
  * It refuses, and leaves untouched, anything else at the path: a regular file, a directory, a
  * device, a socket, a symbolic link, or a FIFO that another user owns.
+ *
+ * <p>Strict checks, once, before anything is created: {@code open} refuses a beacon whose
+ * directory, or one above it, others could rearrange (writable by others without the sticky bit,
+ * or owned by a user other than root and this one), and one on a file system shared between hosts
+ * (NFS, SMB, ...), where a FIFO shows the readers of one host only; see
+ * {@link BeaconOption#TRUST_DIRECTORY}.
  *
  * <p>The caller's obligation: keep the beacon for the life of the daemon. Garbage collection does
  * not close it; the descriptor stays open until {@link #close()} or until the process ends, by
@@ -67,7 +75,8 @@ public final class Beacon implements AutoCloseable {
      *
      * @throws BeaconException with {@link Fault#NOT_A_FIFO}, {@link Fault#SYMLINK} or
      *         {@link Fault#NOT_OWNER} if something else is at the path (left untouched);
-     *         {@link Fault#HELD} if another holder excludes this one; a fault naming the errno
+     *         {@link Fault#HELD} if another holder excludes this one; {@link Fault#UNSAFE_DIRECTORY}
+     *         or {@link Fault#REMOTE_FILE_SYSTEM} from the strict checks; a fault naming the errno
      *         if a system call failed (a missing directory, permission denied, ...)
      * @throws UnsupportedOperationException on a platform lifeline does not serve
      */
@@ -89,10 +98,20 @@ public final class Beacon implements AutoCloseable {
         Fifo.requireSupported();
         boolean exclusive = false;
         boolean keep = false;
+        boolean trust = false;
         for (BeaconOption option : options) {
             switch (Objects.requireNonNull(option, "option")) {
                 case EXCLUSIVE -> exclusive = true;
                 case KEEP_ON_CLOSE -> keep = true;
+                case TRUST_DIRECTORY -> trust = true;
+            }
+        }
+        if (!trust) {
+            List<String> concerns = Strict.concerns(path, Strict.euid(), false);
+            if (!concerns.isEmpty()) {
+                Fault fault = Strict.isRemote(concerns.get(0)) ? Fault.REMOTE_FILE_SYSTEM : Fault.UNSAFE_DIRECTORY;
+                throw new BeaconException(path, fault, null,
+                        String.join("; ", concerns) + " (BeaconOption.TRUST_DIRECTORY accepts it)");
             }
         }
         Fifo.Held held = Fifo.hold(NativePath.of(path), mode(permissions), exclusive);

@@ -18,5 +18,13 @@ public enum BeaconOption {
      * Leave the FIFO in place on {@link Beacon#close()}. Probes then report DEAD, not ABSENT, as
      * they would after a crash. Without this option the last holder removes the FIFO it opened.
      */
-    KEEP_ON_CLOSE
+    KEEP_ON_CLOSE,
+    /**
+     * Hold the beacon even where the strict checks object: in a directory that others could
+     * rearrange (writable by others without the sticky bit, or owned by another user, here or
+     * above), or on a remote file system. Without this option, {@code open} refuses those with
+     * {@link Fault#UNSAFE_DIRECTORY} or {@link Fault#REMOTE_FILE_SYSTEM}: whoever can rearrange
+     * the directory can make a dead daemon look alive.
+     */
+    TRUST_DIRECTORY
 }

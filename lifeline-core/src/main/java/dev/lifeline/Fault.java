@@ -31,6 +31,17 @@ public enum Fault {
     READ_ONLY_FILE_SYSTEM,
     /** No space or no inode left for a new FIFO ({@code ENOSPC}, {@code EDQUOT}). */
     NO_SPACE,
+    /**
+     * The beacon's directory, or one above it, can be rearranged by others: writable by others
+     * without the sticky bit, or owned by a user other than root and the holder. Refused unless
+     * {@link BeaconOption#TRUST_DIRECTORY}.
+     */
+    UNSAFE_DIRECTORY,
+    /**
+     * The beacon's directory is on a file system shared between hosts (NFS, SMB, ...), where a
+     * FIFO shows only the readers of one host. Refused unless {@link BeaconOption#TRUST_DIRECTORY}.
+     */
+    REMOTE_FILE_SYSTEM,
     /** Any other failure; {@link Status#errno()} or {@link BeaconException#errno()} names it. */
     OTHER
 }

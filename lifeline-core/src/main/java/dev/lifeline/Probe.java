@@ -4,9 +4,11 @@ import dev.lifeline.internal.posix.BirthWatch;
 import dev.lifeline.internal.posix.Errno;
 import dev.lifeline.internal.posix.Fifo;
 import dev.lifeline.internal.posix.NativePath;
+import dev.lifeline.internal.posix.Strict;
 import dev.lifeline.internal.posix.Watch;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -51,6 +53,7 @@ import java.util.concurrent.RejectedExecutionException;
  */
 public final class Probe {
     private final NativePath path;
+    private final List<String> warnings;
     private final Status alive;
     private final Status dead;
     private final Status absent;
@@ -60,8 +63,9 @@ public final class Probe {
      */
     private volatile Status promised;
 
-    private Probe(NativePath path) {
+    private Probe(NativePath path, List<String> warnings) {
         this.path = path;
+        this.warnings = warnings;
         this.alive = Status.of(path.path(), Status.State.ALIVE);
         this.dead = Status.of(path.path(), Status.State.DEAD);
         this.absent = Status.of(path.path(), Status.State.ABSENT);
@@ -78,7 +82,21 @@ public final class Probe {
     public static Probe of(Path path) {
         Objects.requireNonNull(path, "path");
         Fifo.requireSupported();
-        return new Probe(NativePath.of(path));
+        NativePath nativePath = NativePath.of(path);
+        return new Probe(nativePath, List.copyOf(Strict.concerns(path, Strict.euid(), true)));
+    }
+
+    /**
+     * What the strict checks, made once when this probe was created, found unsafe about the
+     * beacon's place: a directory on the way that others may write without the sticky bit, a
+     * remote file system, a FIFO owned by neither root nor its directory's owner. A probe still
+     * checks such a beacon (the verdict is what the kernel says), but whoever can rearrange the
+     * directory can fake it. Empty when all is well.
+     *
+     * @return the concerns, as human sentences
+     */
+    public List<String> warnings() {
+        return warnings;
     }
 
     /** The path this probe checks. */
