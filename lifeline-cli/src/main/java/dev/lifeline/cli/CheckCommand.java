@@ -4,6 +4,8 @@ import dev.lifeline.Probe;
 import dev.lifeline.Status;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
@@ -16,10 +18,13 @@ import picocli.CommandLine.Spec;
 /**
  * {@code lifeline check PATH}: is the daemon holding the beacon at PATH alive? The answer is the
  * exit status, after the LSB {@code status} convention: 0 alive, 1 dead (a stale FIFO), 3 absent,
- * 4 unknown; 2 for a usage error. One non-blocking check, so it never waits for anything.
+ * 4 unknown; 2 for a usage error; 150, from LSB's range for applications, for hung (held, but the
+ * holder missed the deadline it promised for its next beat). One non-blocking check, so it never
+ * waits for anything.
  *
  * <p>stdout carries the answer only: one human line, one JSON object with {@code --json}, or
- * nothing with {@code --quiet}. When there is no answer (UNKNOWN), stderr says why.
+ * nothing with {@code --quiet}. For a holder that beats, both give the last beat and the
+ * deadline. When there is no answer (UNKNOWN), stderr says why.
  */
 @Command(name = "check",
         mixinStandardHelpOptions = true,
@@ -58,7 +63,8 @@ public final class CheckCommand implements Callable<Integer> {
         @Option(names = {"-q", "--quiet"}, description = "Print nothing on stdout; the exit status is the answer.")
         boolean quiet;
 
-        @Option(names = "--json", description = "Print one JSON object: path, status and, when unknown, fault, errno and reason.")
+        @Option(names = "--json", description = "Print one JSON object: path, status, last_beat and deadline when the"
+                + " holder beats, and, when unknown, fault, errno and reason.")
         boolean json;
     }
 
@@ -74,25 +80,37 @@ public final class CheckCommand implements Callable<Integer> {
             // answer of the documented shape, "unknown", with the reason on stderr.
             err.println("lifeline: unable to check " + path + ": " + e.getMessage());
             err.flush();
-            return answer(out, err, path + ": unknown", json(path, Status.State.UNKNOWN, null, null, e.getMessage()),
-                    Main.EXIT_UNKNOWN);
+            return answer(out, err, output, "check " + path, path + ": unknown",
+                    json(path, Status.State.UNKNOWN, null, null, null, null, e.getMessage()), Main.EXIT_UNKNOWN);
         }
+        // The times in the human line are ages: measured against one instant, taken at once.
+        Instant now = Instant.now();
         if (status.state() == Status.State.UNKNOWN) {
-            err.println("lifeline: unable to check " + path + ": " + status.reason()
-                    + status.errno().map(e -> " (" + e + ")").orElse(""));
-            err.flush();
+            unknown(err, "check " + path, status);
         }
-        return answer(out, err, human(status), json(status), exitCode(status.state()));
+        return answer(out, err, output, "check " + path, human(status, now), json(status), exitCode(status.state()));
     }
 
-    private int answer(PrintWriter out, PrintWriter err, String human, String json, int exitCode) {
+    /** {@code lifeline: unable to <what>: <reason> (<ERRNO>)} on stderr, for an UNKNOWN answer. */
+    static void unknown(PrintWriter err, String what, Status status) {
+        err.println("lifeline: unable to " + what + ": " + status.reason()
+                + status.errno().map(e -> " (" + e + ")").orElse(""));
+        err.flush();
+    }
+
+    /**
+     * Prints the answer as {@code output} asks and returns {@code exitCode}, or 4 if stdout could
+     * not take it. {@code what} names the action in the diagnostic, such as {@code check /run/x}.
+     */
+    static int answer(PrintWriter out, PrintWriter err, Output output, String what, String human, String json,
+            int exitCode) {
         if (output.quiet) {
             return exitCode;
         }
         out.println(output.json ? json : human);
         // s6-svstat's rule: a caller that did not get the answer did not get an answer.
         if (out.checkError()) {
-            err.println("lifeline: unable to check " + path + ": cannot write to standard output");
+            err.println("lifeline: unable to " + what + ": cannot write to standard output");
             err.flush();
             return Main.EXIT_UNKNOWN;
         }
@@ -110,9 +128,18 @@ public final class CheckCommand implements Callable<Integer> {
         };
     }
 
-    /** {@code /run/x: alive}, {@code /run/x: dead (the beacon is there and nobody holds it)}, ... */
-    static String human(Status status) {
+    /**
+     * {@code /run/x: alive}, {@code /run/x: dead (the beacon is there and nobody holds it)}; for a
+     * holder that beats, its times as seen at {@code now}:
+     * {@code /run/x: alive (last beat 0.4 s ago, next due in 1.6 s)},
+     * {@code /run/x: hung (last beat 12.3 s ago, deadline passed 10.3 s ago)}.
+     */
+    static String human(Status status, Instant now) {
         String state = name(status.state());
+        if (status.lastBeat().isPresent() && status.deadline().isPresent()) {
+            return status.path() + ": " + state + " (" + beat(status.lastBeat().get(), now) + ", "
+                    + deadline(status.state(), status.deadline().get(), now) + ")";
+        }
         return switch (status.state()) {
             // ALIVE needs no gloss; UNKNOWN's reason goes to stderr, where diagnostics belong.
             case ALIVE, UNKNOWN -> status.path() + ": " + state;
@@ -120,18 +147,53 @@ public final class CheckCommand implements Callable<Integer> {
         };
     }
 
+    private static String beat(Instant beat, Instant now) {
+        Duration age = Duration.between(beat, now);
+        // The wall clock went back since the beat: said as it is, not hidden as "0.0 s ago".
+        return age.isNegative() ? "last beat " + seconds(age.negated()) + " in the future"
+                : "last beat " + seconds(age) + " ago";
+    }
+
+    private static String deadline(Status.State state, Instant deadline, Instant now) {
+        Duration left = Duration.between(now, deadline);
+        // The verdict is the probe's, made an instant before now: the words follow it, and a
+        // difference of that instant shows as 0.0 s rather than as a contradiction.
+        if (state == Status.State.HUNG) {
+            return "deadline passed " + seconds(left.isNegative() ? left.negated() : Duration.ZERO) + " ago";
+        }
+        return "next due in " + seconds(left.isNegative() ? Duration.ZERO : left);
+    }
+
+    /**
+     * {@code 1.6 s}, to the nearest tenth: what a human reads (the JSON keys carry milliseconds),
+     * and rounded, not cut, so that age and time left add up to the promise.
+     */
+    private static String seconds(Duration d) {
+        long tenths = (d.toMillis() + 50) / 100;
+        return String.format(Locale.ROOT, "%d.%d s", tenths / 10, tenths % 10);
+    }
+
     /** One JSON object on one line, with keys that scripts may rely on. */
     static String json(Status status) {
         return json(status.path(), status.state(),
+                status.lastBeat().map(Instant::toString).orElse(null),
+                status.deadline().map(Instant::toString).orElse(null),
                 status.fault().map(f -> f.name().toLowerCase(Locale.ROOT)).orElse(null),
                 status.errno().orElse(null),
                 status.state() == Status.State.UNKNOWN ? status.reason() : null);
     }
 
-    private static String json(Path path, Status.State state, String fault, String errno, String reason) {
+    static String json(Path path, Status.State state, String lastBeat, String deadline, String fault,
+            String errno, String reason) {
         StringBuilder b = new StringBuilder(128).append('{');
         member(b, "path", path.toString());
         member(b.append(','), "status", name(state));
+        if (lastBeat != null) {
+            member(b.append(','), "last_beat", lastBeat);
+        }
+        if (deadline != null) {
+            member(b.append(','), "deadline", deadline);
+        }
         if (fault != null) {
             member(b.append(','), "fault", fault);
         }
@@ -144,7 +206,7 @@ public final class CheckCommand implements Callable<Integer> {
         return b.append('}').toString();
     }
 
-    private static String name(Status.State state) {
+    static String name(Status.State state) {
         return state.name().toLowerCase(Locale.ROOT);
     }
 

@@ -16,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -176,7 +177,7 @@ public final class DemoCommand implements Callable<Integer> {
 
     private void expect(Probe probe, Status.State expected) throws Unexpected {
         Status status = probe.check();
-        say("check: " + CheckCommand.human(status) + "   [lifeline check exits "
+        say("check: " + CheckCommand.human(status, Instant.now()) + "   [lifeline check exits "
                 + CheckCommand.exitCode(status.state()) + "]");
         if (status.state() != expected) {
             throw new Unexpected("expected " + expected + " for " + probe.path() + ", got " + status);

@@ -4,6 +4,7 @@ import dev.lifeline.Beacon;
 import dev.lifeline.BeaconException;
 import dev.lifeline.BeaconOption;
 import dev.lifeline.Fault;
+import dev.lifeline.Heartbeat;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
@@ -34,6 +35,11 @@ import picocli.CommandLine.TypeConversionException;
  * prints exactly one line, {@code holding PATH (pid N)}: a supervisor or a test waits for that
  * line, never for a delay.
  *
+ * <p>With {@code --heartbeat D} it also beats every third of D, promising the next beat within D,
+ * so that checks answer HUNG when this process stops running (SIGSTOP, a frozen cgroup, a
+ * machine that is suspended). It has no work loop of its own, so that is all its beats prove: a
+ * daemon that wants its health shown beats from its own loop, through the library.
+ *
  * <p>Exit codes: 0 after a clean stop (signal or duration), 1 when another process holds the
  * beacon exclusively (or this holder asked for exclusivity and others hold it), 2 for a usage
  * error, 4 when the beacon cannot be held for any other reason. On a refusal the path is left as
@@ -46,6 +52,7 @@ import picocli.CommandLine.TypeConversionException;
         description = {
             "Holds a beacon (a FIFO) at PATH until SIGINT, SIGTERM or the end of --for, then removes it.",
             "Prints one line, 'holding PATH (pid N)', once the beacon is held.",
+            "With --heartbeat, beats so that checks say hung when this process is stopped or frozen.",
             "Refuses, and leaves as it is, anything at PATH but a FIFO of this user: a regular file,"
                     + " a directory, a symbolic link, another user's FIFO."
         },
@@ -55,7 +62,7 @@ import picocli.CommandLine.TypeConversionException;
             "1:refused: another process holds the beacon and excludes this one",
             "2:usage error",
             "4:refused or failed: not a FIFO, a symbolic link, another user's FIFO, no such directory,"
-                    + " permission denied, ...; the reason is on stderr",
+                    + " permission denied, the first beat failed, ...; the reason is on stderr",
         })
 public final class HoldCommand implements Callable<Integer> {
     static final int EXIT_STOPPED = 0;
@@ -79,6 +86,12 @@ public final class HoldCommand implements Callable<Integer> {
     @Option(names = "--mode", paramLabel = "MODE", converter = ModeConverter.class, defaultValue = "0600",
             description = "Octal permissions of a FIFO this holder creates, whatever the umask. Default: ${DEFAULT-VALUE}.")
     int mode;
+
+    @Option(names = "--heartbeat", paramLabel = "DURATION", converter = HeartbeatConverter.class,
+            description = "Beat every third of DURATION, each beat promising the next within DURATION:"
+                    + " checks say hung once this process is stopped (SIGSTOP) or frozen for longer."
+                    + " From 3ms to 1000d. Proves that this process runs, not that a daemon is well.")
+    Duration heartbeat;
 
     @Option(names = "--keep",
             description = "Leave the FIFO in place on exit, so that checks say dead rather than absent.")
@@ -104,7 +117,20 @@ public final class HoldCommand implements Callable<Integer> {
         // For the exits no handler sees (SIGHUP, System.exit elsewhere): the kernel would let go
         // of the descriptor anyway, but only close() removes the FIFO.
         Runtime.getRuntime().addShutdownHook(new Thread(beacon::close, "lifeline-hold-close"));
+        Heartbeat beats = null;
         try {
+            if (heartbeat != null) {
+                // The first beat before the line: whoever reacts to the line sees the promise.
+                try {
+                    beacon.beat(heartbeat);
+                } catch (BeaconException e) {
+                    err.println("lifeline: unable to hold " + path + ": " + e.getReason());
+                    err.flush();
+                    return Main.EXIT_UNKNOWN;
+                }
+                // Nothing to ask but "does this process still run": the beat thread stops only with it.
+                beats = Heartbeat.whileHealthy(beacon, heartbeat, () -> true);
+            }
             out.println("holding " + path + " (pid " + ProcessHandle.current().pid() + ")");
             // Whoever waits for this line must get it, or it would wait for ever.
             if (out.checkError()) {
@@ -114,6 +140,9 @@ public final class HoldCommand implements Callable<Integer> {
             }
             await(stop);
         } finally {
+            if (beats != null) {
+                beats.close();
+            }
             beacon.close();
         }
         return EXIT_STOPPED;
@@ -233,6 +262,29 @@ public final class HoldCommand implements Callable<Integer> {
         @Override
         public Duration convert(String value) {
             return parseDuration(value);
+        }
+    }
+
+    /** A heartbeat's promise: a duration from 3 ms (a beat every millisecond) to 1000 days. */
+    static Duration parseHeartbeat(String text) {
+        Duration d = parseDuration(text);
+        if (d.compareTo(MIN_HEARTBEAT) < 0) {
+            throw new TypeConversionException("'" + text + "' is too short a heartbeat: at least 3ms");
+        }
+        // Far beyond any use; what matters is that now + D stays a file time every file system keeps.
+        if (d.compareTo(MAX_HEARTBEAT) > 0) {
+            throw new TypeConversionException("'" + text + "' is too long a heartbeat: at most 1000d");
+        }
+        return d;
+    }
+
+    private static final Duration MIN_HEARTBEAT = Duration.ofMillis(3);
+    private static final Duration MAX_HEARTBEAT = Duration.ofDays(1000);
+
+    static final class HeartbeatConverter implements ITypeConverter<Duration> {
+        @Override
+        public Duration convert(String value) {
+            return parseHeartbeat(value);
         }
     }
 

@@ -14,7 +14,7 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.TypeConversionException;
 
 /**
- * The {@code lifeline} command: {@code check}, {@code hold} and {@code demo} under one name.
+ * The {@code lifeline} command: {@code check}, {@code hold}, {@code wait} and {@code demo} under one name.
  *
  * <p>Exit codes are the answer, so a crash must never look like one: an unexpected exception
  * exits 4 ("unknown"), not picocli's default 1, which {@code check} uses for DEAD. Usage errors
@@ -26,7 +26,7 @@ import picocli.CommandLine.TypeConversionException;
         versionProvider = Main.ManifestVersion.class,
         exitCodeOnExecutionException = Main.EXIT_UNKNOWN,
         description = "Is the daemon alive? One non-blocking open of a FIFO answers.",
-        subcommands = {CheckCommand.class, HoldCommand.class, DemoCommand.class, HelpCommand.class})
+        subcommands = {CheckCommand.class, HoldCommand.class, WaitCommand.class, DemoCommand.class, HelpCommand.class})
 public final class Main implements Runnable {
     /** LSB's "unknown": no answer could be had. Every failure that is not an answer exits with it. */
     static final int EXIT_UNKNOWN = 4;
@@ -46,7 +46,7 @@ public final class Main implements Runnable {
 
     @Override
     public void run() {
-        throw new ParameterException(spec.commandLine(), "Missing a command: check, hold, demo or help");
+        throw new ParameterException(spec.commandLine(), "Missing a command: check, hold, wait, demo or help");
     }
 
     private static final IExecutionExceptionHandler CRASH = (ex, cmd, parseResult) -> {

@@ -2,13 +2,18 @@ package dev.lifeline.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.lifeline.Beacon;
+import dev.lifeline.Probe;
+import dev.lifeline.Status;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFileAttributes;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,6 +33,54 @@ class CheckCommandTest {
             Cli.Result json = Cli.run("check", "--json", beacon.toString());
             assertThat(json.exitCode()).as(json.toString()).isEqualTo(0);
             assertThat(json.stdout()).isEqualTo("{\"path\":\"" + beacon + "\",\"status\":\"alive\"}\n");
+        }
+    }
+
+    @Test
+    void aliveWithAHeartbeatShowsItsAgeAndWhenTheNextIsDue() {
+        Path beacon = dir.resolve("b");
+        try (Cli.Holder holder = Cli.hold(beacon.toString(), "--heartbeat", "1h")) {
+            Cli.Result r = Cli.run("check", beacon.toString());
+            assertThat(r.exitCode()).as(r.toString()).isEqualTo(0);
+            assertThat(r.stdout()).matches(Pattern.quote(beacon.toString())
+                    + ": alive \\(last beat \\d+\\.\\d s ago, next due in \\d+\\.\\d s\\)\n");
+            assertThat(r.stderr()).isEmpty();
+
+            Cli.Result json = Cli.run("check", "--json", beacon.toString());
+            assertThat(json.exitCode()).as(json.toString()).isEqualTo(0);
+            assertThat(json.stdout()).matches("\\{\"path\":\"" + Pattern.quote(beacon.toString())
+                    + "\",\"status\":\"alive\",\"last_beat\":\"" + ISO_UTC + "\",\"deadline\":\"" + ISO_UTC + "\"}\n");
+        }
+    }
+
+    @Test
+    void humanLineGivesAgesInTenthsOfSecondsWhateverTheVerdict() throws Exception {
+        Path path = dir.resolve("b");
+        try (Beacon beacon = Beacon.open(path)) {
+            beacon.beat(Duration.ofMillis(2000));
+            Status alive = Probe.of(path).check();
+            assertThat(alive.state()).isEqualTo(Status.State.ALIVE);
+            Instant beat = alive.lastBeat().orElseThrow();
+            assertThat(CheckCommand.human(alive, beat.plusMillis(400)))
+                    .isEqualTo(path + ": alive (last beat 0.4 s ago, next due in 1.6 s)");
+            // The verdict is the probe's; the words follow it even when "now" says otherwise.
+            assertThat(CheckCommand.human(alive, beat.plusMillis(2500)))
+                    .isEqualTo(path + ": alive (last beat 2.5 s ago, next due in 0.0 s)");
+            assertThat(CheckCommand.human(alive, beat.minusMillis(300)))
+                    .as("the clock went back since the beat")
+                    .isEqualTo(path + ": alive (last beat 0.3 s in the future, next due in 2.3 s)");
+
+            beacon.beat(Duration.ofMillis(1));
+            Probe probe = Probe.of(path);
+            Status hung = Cli.poll("hung", probe::check, s -> s.state() == Status.State.HUNG, Duration.ofSeconds(10));
+            Instant hungBeat = hung.lastBeat().orElseThrow();
+            assertThat(CheckCommand.human(hung, hungBeat.plusMillis(12_301)))
+                    .isEqualTo(path + ": hung (last beat 12.3 s ago, deadline passed 12.3 s ago)");
+            assertThat(CheckCommand.human(hung, hungBeat.plusMillis(12_250)))
+                    .as("to the nearest tenth")
+                    .isEqualTo(path + ": hung (last beat 12.3 s ago, deadline passed 12.2 s ago)");
+            assertThat(CheckCommand.json(hung)).isEqualTo("{\"path\":\"" + path + "\",\"status\":\"hung\",\"last_beat\":\""
+                    + hungBeat + "\",\"deadline\":\"" + hungBeat.plusMillis(1) + "\"}");
         }
     }
 
@@ -156,7 +209,8 @@ class CheckCommandTest {
                 .containsPattern("(?m)^\\s+1\\s+dead")
                 .containsPattern("(?m)^\\s+2\\s+usage error")
                 .containsPattern("(?m)^\\s+3\\s+absent")
-                .containsPattern("(?m)^\\s+4\\s+unknown");
+                .containsPattern("(?m)^\\s+4\\s+unknown")
+                .containsPattern("(?m)^\\s+150\\s+hung");
     }
 
     @Test
@@ -165,6 +219,9 @@ class CheckCommandTest {
         CheckCommand.string(b, "q\" b\\ n\n r\r t\t nul\u0000 us\u001f é €");
         assertThat(b).hasToString("\"q\\\" b\\\\ n\\n r\\r t\\t nul\\u0000 us\\u001f é €\"");
     }
+
+    /** {@code Instant.toString()} of a beat: UTC, milliseconds when there are any. */
+    static final String ISO_UTC = "\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d(\\.\\d{3})?Z";
 
     static boolean isFifo(Path path) throws Exception {
         return Files.readAttributes(path, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS).isOther();

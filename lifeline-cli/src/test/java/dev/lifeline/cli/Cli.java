@@ -9,7 +9,9 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -18,6 +20,8 @@ import java.util.concurrent.Future;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 /**
  * Runs the CLI as real processes: a child JVM on this test's class path, or any command line (the
@@ -104,6 +108,53 @@ final class Cli {
             Thread.currentThread().interrupt();
             throw new AssertionError("interrupted", e);
         }
+    }
+
+    /**
+     * Asks {@code observe} until {@code done} holds for its answer and returns that answer; fails
+     * with the last one observed if {@code limit} passes first. For the conditions no process
+     * announces; every event a process does announce is waited for as an event.
+     */
+    static <T> T poll(String what, Supplier<T> observe, Predicate<T> done, Duration limit) {
+        long deadline = System.nanoTime() + limit.toNanos();
+        for (;;) {
+            T seen = observe.get();
+            if (done.test(seen)) {
+                return seen;
+            }
+            if (System.nanoTime() - deadline > 0) {
+                throw new AssertionError("not " + what + " within " + limit + "; last seen: " + seen);
+            }
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError("interrupted", e);
+            }
+        }
+    }
+
+    /** What the open descriptors of {@code pid} name ({@code /proc/PID/fd/*}); empty once it is gone. */
+    static List<String> descriptors(long pid) {
+        List<String> targets = new ArrayList<>();
+        try (var fds = Files.list(Path.of("/proc/" + pid + "/fd"))) {
+            for (Path fd : (Iterable<Path>) fds::iterator) {
+                try {
+                    targets.add(Files.readSymbolicLink(fd).toString());
+                } catch (IOException closedMeanwhile) {
+                    // gone between the listing and the read
+                }
+            }
+        } catch (IOException | UncheckedIOException gone) {
+            // the process has exited
+        }
+        return targets;
+    }
+
+    /** {@code kill -SIG pid}, through the kill(1) a shell has: Java sends only TERM and KILL. */
+    static void signal(String signal, long pid) {
+        Result kill = run(List.of("/bin/sh", "-c", "kill -" + signal + " " + pid), null, Map.of());
+        assertThat(kill.exitCode()).as("kill -" + signal + " " + pid + "\n" + kill).isZero();
     }
 
     static Future<String> drain(InputStream in) {

@@ -19,6 +19,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine.TypeConversionException;
@@ -193,6 +195,45 @@ class HoldCommandTest {
     }
 
     @Test
+    void heartbeatTurnsHungWhileTheHolderIsStoppedAndAliveOnceItRunsAgain() {
+        Path beacon = dir.resolve("b");
+        try (Cli.Holder holder = Cli.hold(beacon.toString(), "--heartbeat", "1s")) {
+            long pid = holder.process().pid();
+            try {
+                Cli.signal("STOP", pid);
+                Cli.Result hung = Cli.poll("hung", () -> Cli.run("check", beacon.toString()),
+                        r -> r.exitCode() != 0, Duration.ofSeconds(30));
+                assertThat(hung.exitCode()).as(hung.toString()).isEqualTo(150);
+                assertThat(hung.stdout()).matches(Pattern.quote(beacon.toString())
+                        + ": hung \\(last beat \\d+\\.\\d s ago, deadline passed \\d+\\.\\d s ago\\)\n");
+            } finally {
+                Cli.signal("CONT", pid);
+            }
+            Cli.Result alive = Cli.poll("alive again", () -> Cli.run("check", beacon.toString()),
+                    r -> r.exitCode() != 150, Duration.ofSeconds(30));
+            assertThat(alive.exitCode()).as(alive.toString()).isEqualTo(0);
+            assertThat(holder.terminate()).isEqualTo(0);
+            assertThat(holder.stderr()).isEmpty();
+        }
+        assertThat(Files.exists(beacon, LinkOption.NOFOLLOW_LINKS)).as("FIFO removed").isFalse();
+    }
+
+    @Test
+    void heartbeatMakesItsFirstPromiseBeforeTheLine() {
+        Path beacon = dir.resolve("b");
+        // An hour: no scheduled beat can be what the check sees, only the first one.
+        try (Cli.Holder holder = Cli.hold(beacon.toString(), "--heartbeat", "1h")) {
+            Cli.Result r = Cli.run("check", "--json", beacon.toString());
+            assertThat(r.exitCode()).as(r.toString()).isEqualTo(0);
+            Matcher m = Pattern.compile("\\{\"path\":\"" + Pattern.quote(beacon.toString())
+                    + "\",\"status\":\"alive\",\"last_beat\":\"([^\"]+)\",\"deadline\":\"([^\"]+)\"}\n")
+                    .matcher(r.stdout());
+            assertThat(m.matches()).as(r.stdout()).isTrue();
+            assertThat(Duration.between(Instant.parse(m.group(1)), Instant.parse(m.group(2)))).isEqualTo(Duration.ofHours(1));
+        }
+    }
+
+    @Test
     void badArgumentsAreUsageErrors() {
         for (String[] args : new String[][] {
                 {"hold"},
@@ -203,6 +244,10 @@ class HoldCommandTest {
                 {"hold", "/x", "--for", "0s"},
                 {"hold", "/x", "--for", "-PT5S"},
                 {"hold", "/x", "--frobnicate"},
+                {"hold", "/x", "--heartbeat", "2ms"},
+                {"hold", "/x", "--heartbeat", "0s"},
+                {"hold", "/x", "--heartbeat", "1001d"},
+                {"hold", "/x", "--heartbeat"},
         }) {
             Cli.Result r = Cli.run(args);
             assertThat(r.exitCode()).as(String.join(" ", args) + "\n" + r).isEqualTo(2);
@@ -237,6 +282,15 @@ class HoldCommandTest {
         for (String bad : List.of("", "5", "s", "5 s", "1.5s", "5sec", "-5s", "0ms", "PT0S", "PT-1S", "P",
                 "99999999999999999999s", "999999999999999999d")) {
             assertThatThrownBy(() -> HoldCommand.parseDuration(bad)).as(bad).isInstanceOf(TypeConversionException.class);
+        }
+    }
+
+    @Test
+    void heartbeatsFromThreeMillisecondsToAThousandDays() {
+        assertThat(HoldCommand.parseHeartbeat("3ms")).isEqualTo(Duration.ofMillis(3));
+        assertThat(HoldCommand.parseHeartbeat("1000d")).isEqualTo(Duration.ofDays(1000));
+        for (String bad : List.of("2ms", "PT0.002S", "1001d", "0s", "soon")) {
+            assertThatThrownBy(() -> HoldCommand.parseHeartbeat(bad)).as(bad).isInstanceOf(TypeConversionException.class);
         }
     }
 
@@ -282,7 +336,7 @@ class HoldCommandTest {
     }
 
     /** Whether SIGINT is ignored in this process (bit 2 of SigIgn in /proc/self/status). */
-    private static boolean sigintIgnoredHere() throws Exception {
+    static boolean sigintIgnoredHere() throws Exception {
         for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
             if (line.startsWith("SigIgn:")) {
                 return (Long.parseUnsignedLong(line.substring(7).trim(), 16) & (1L << (2 - 1))) != 0;

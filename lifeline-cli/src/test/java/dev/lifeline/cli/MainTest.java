@@ -9,7 +9,7 @@ class MainTest {
     void helpGoesToStdoutAndListsEveryCommand() {
         Cli.Result r = Cli.run("--help");
         assertThat(r.exitCode()).as(r.toString()).isZero();
-        assertThat(r.stdout()).startsWith("Usage: lifeline").contains("check", "hold", "demo", "help");
+        assertThat(r.stdout()).startsWith("Usage: lifeline").contains("check", "hold", "wait", "demo", "help");
         assertThat(r.stderr()).isEmpty();
     }
 

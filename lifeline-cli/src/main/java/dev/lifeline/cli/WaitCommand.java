@@ -1,0 +1,137 @@
+package dev.lifeline.cli;
+
+import dev.lifeline.Probe;
+import dev.lifeline.Status;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code lifeline wait PATH --dead|--alive [--timeout D]}: waits until nobody holds the beacon at
+ * PATH, or until somebody does, and says so by its exit status: 0 when it happened, 1 when the
+ * time ran out first. It does not poll: the death comes from {@code POLLERR} on the FIFO's write
+ * end, the start from inotify, both on platform daemon threads of lifeline-core while this
+ * thread sleeps on a future. (lifeline-core falls back to checks at growing intervals, 10 ms to
+ * 1 s, only while the beacon's directory does not exist or no inotify instance is left.)
+ *
+ * <p>stdout carries the status at the end, in {@code check}'s format, and nothing before:
+ * one human line, one JSON object with {@code --json}, or nothing with {@code --quiet}.
+ *
+ * <p>SIGINT and SIGTERM keep the JVM's default: the process ends at once with 130 or 143 and
+ * prints nothing; the kernel closes whatever descriptors the wait held.
+ */
+@Command(name = "wait",
+        mixinStandardHelpOptions = true,
+        versionProvider = Main.ManifestVersion.class,
+        exitCodeOnExecutionException = Main.EXIT_UNKNOWN,
+        description = {
+            "Waits until nobody holds the beacon at PATH (--dead) or until a process holds it (--alive),"
+                    + " or until --timeout passes. Event-driven: it sleeps in the kernel until then.",
+            "Prints the status at the end in check's format; the exit status says whether it happened."
+        },
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {
+            "0:it happened: --dead, the beacon is dead or absent; --alive, a process holds it (alive or hung)",
+            "1:timed out: --timeout passed first; stdout has the status at that moment",
+            "2:usage error",
+            "4:unknown: no answer (not a FIFO, permission denied, ...); the reason is on stderr",
+            "130:interrupted by SIGINT, nothing printed",
+            "143:terminated by SIGTERM, nothing printed",
+        })
+public final class WaitCommand implements Callable<Integer> {
+    static final int EXIT_HAPPENED = 0;
+    static final int EXIT_TIMED_OUT = 1;
+
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(paramLabel = "PATH", description = "The beacon to wait on.", converter = Main.PathConverter.class)
+    Path path;
+
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    Event event;
+
+    static final class Event {
+        @Option(names = "--dead", required = true,
+                description = "Wait until nobody holds the beacon: dead, or absent if the holder removed it.")
+        boolean dead;
+
+        @Option(names = "--alive", required = true,
+                description = "Wait until a process holds the beacon: alive, or hung.")
+        boolean alive;
+    }
+
+    @Option(names = "--timeout", paramLabel = "DURATION", converter = HoldCommand.DurationConverter.class,
+            description = "Give up after this long: 500ms, 30s, 5m, 1h, 1d, or ISO-8601 such as PT1M30S."
+                    + " Default: wait for ever.")
+    Duration timeout;
+
+    @ArgGroup(exclusive = true)
+    CheckCommand.Output output = new CheckCommand.Output();
+
+    @Override
+    public Integer call() throws InterruptedException {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        String what = "wait for " + path;
+        Probe probe;
+        try {
+            probe = Probe.of(path);
+        } catch (UnsupportedOperationException | IllegalArgumentException | IllegalCallerException e) {
+            err.println("lifeline: unable to " + what + ": " + e.getMessage());
+            err.flush();
+            return CheckCommand.answer(out, err, output, what, path + ": unknown",
+                    CheckCommand.json(path, Status.State.UNKNOWN, null, null, null, null, e.getMessage()),
+                    Main.EXIT_UNKNOWN);
+        }
+        Status status = event.dead ? awaitDeath(probe) : awaitAlive(probe);
+        Instant now = Instant.now();
+        if (status.state() == Status.State.UNKNOWN) {
+            CheckCommand.unknown(err, what, status);
+        }
+        return CheckCommand.answer(out, err, output, what, CheckCommand.human(status, now),
+                CheckCommand.json(status), exitCode(status.state()));
+    }
+
+    private Status awaitDeath(Probe probe) throws InterruptedException {
+        return timeout != null ? probe.awaitDeath(timeout) : join(probe.onDeath());
+    }
+
+    private Status awaitAlive(Probe probe) throws InterruptedException {
+        // A FIFO that is not there yet is worth waiting for; a regular file, a permission denied,
+        // is an answer to give now, as --dead gives it, not a start to wait for ever.
+        Status now = probe.check();
+        if (now.state() == Status.State.UNKNOWN) {
+            return now;
+        }
+        return timeout != null ? probe.awaitAlive(timeout) : join(probe.onAlive());
+    }
+
+    /** The future's status; its failure goes to the crash handler, which exits 4. */
+    private static Status join(CompletableFuture<Status> future) throws InterruptedException {
+        try {
+            return future.get();
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+        }
+    }
+
+    /** What the final status means for the event waited for. */
+    private int exitCode(Status.State state) {
+        return switch (state) {
+            case UNKNOWN -> Main.EXIT_UNKNOWN;
+            case DEAD, ABSENT -> event.dead ? EXIT_HAPPENED : EXIT_TIMED_OUT;
+            case ALIVE, HUNG -> event.alive ? EXIT_HAPPENED : EXIT_TIMED_OUT;
+        };
+    }
+}
