@@ -1,9 +1,11 @@
 package dev.lifeline;
 
 import dev.lifeline.internal.posix.Fifo;
+import dev.lifeline.internal.posix.Launch;
 import dev.lifeline.internal.posix.NativePath;
 import dev.lifeline.internal.posix.Strict;
 import dev.lifeline.internal.posix.Errno;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.time.Duration;
@@ -157,6 +159,49 @@ public final class Beacon implements AutoCloseable {
         if (r < 0) {
             throw new BeaconException(path, Errno.fault(-r), Errno.name(-r), "futimens: " + Errno.describe(-r));
         }
+    }
+
+    /**
+     * Starts {@code command} as a child process that holds this beacon, and lets go of it here:
+     * from then on the beacon lives exactly as long as the program, even if this process is
+     * killed. The program finds the descriptor as number 3, named by {@code LIFELINE_FD=3} in its
+     * environment (as systemd passes {@code LISTEN_FDS}); it inherits standard input, output and
+     * error, the environment of this process, and no other descriptor. This beacon reads as
+     * closed afterwards; {@link Handover#waitFor()} removes the FIFO once the program has exited
+     * by itself.
+     *
+     * @param command the program and its arguments; a name without a slash is looked up on PATH
+     * @return the running program
+     * @throws java.nio.file.NoSuchFileException if the program cannot be found or executed; the
+     *         beacon is then still held here, unchanged
+     * @throws IOException if the program cannot be started
+     * @throws IllegalStateException if the beacon is closed
+     */
+    public Handover spawn(List<String> command) throws IOException {
+        String program = Commands.resolve(command);
+        int child = Launch.spawn(held.descriptor(), program, command, System.getenv());
+        if (child < 0) {
+            throw new IOException("lifeline: cannot start " + program + ": " + Errno.describe(-child)
+                    + " (" + Errno.name(-child) + ")");
+        }
+        Fifo.Released released = held.release();
+        return new Handover(this, child, released);
+    }
+
+    /**
+     * Replaces this process with {@code command}, which keeps this beacon for its whole life: the
+     * daemontools way of chain-loading. The descriptor keeps its number, named by
+     * {@code LIFELINE_FD} in the environment; every other descriptor above 2 is closed on exec and
+     * the signal mask is cleared. Returns only by throwing.
+     *
+     * @param command the program and its arguments; a name without a slash is looked up on PATH
+     * @throws java.nio.file.NoSuchFileException if the program cannot be found or executed
+     * @throws IOException if execve fails; the beacon is still held here then
+     */
+    public void exec(List<String> command) throws IOException {
+        String program = Commands.resolve(command);
+        int r = Launch.exec(held.descriptor(), program, command, System.getenv());
+        throw new IOException("lifeline: cannot execute " + program + ": " + Errno.describe(-r) + " (" + Errno.name(-r) + ")");
     }
 
     /** Whether this beacon is still held: true until {@link #close()}. */

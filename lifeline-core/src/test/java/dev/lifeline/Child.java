@@ -35,6 +35,22 @@ public final class Child {
             case "check" -> System.out.println(Probe.of(path).check());
             case "exhaust" -> exhaust(path);
             case "park" -> park(path);
+            case "spawn" -> {
+                Handover handover = Beacon.open(path).spawn(java.util.List.of(args).subList(2, args.length));
+                System.out.println("spawned " + handover.pid());
+                System.out.flush();
+                System.out.println("exited " + handover.waitFor());
+            }
+            case "exec" -> {
+                Beacon beacon = Beacon.open(path);
+                try {
+                    beacon.exec(java.util.List.of(args).subList(2, args.length));
+                } catch (IOException e) {
+                    beacon.close();
+                    System.out.println("refused " + e.getClass().getSimpleName());
+                    System.exit(3);
+                }
+            }
             case "holdmany" -> holdMany(path, Integer.parseInt(args[2]));
             case "heartbeat" -> heartbeat(path, java.time.Duration.ofMillis(Long.parseLong(args[2])));
             default -> throw new IllegalArgumentException(args[0]);

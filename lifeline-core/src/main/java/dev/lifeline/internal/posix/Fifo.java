@@ -387,6 +387,31 @@ public final class Fifo {
         }
 
         /**
+         * Hands the beacon to a program that has inherited the descriptor: opens the FIFO's write
+         * end (which makes nobody a holder), then closes this read end, so that the beacon lives
+         * exactly as long as the program does. The write end is what {@link Released#removeIfUnheld}
+         * later locks to remove the FIFO safely. Null, with the beacon unchanged, if the write end
+         * cannot be opened.
+         */
+        public synchronized Released release() {
+            if (closed.get()) {
+                throw new IllegalStateException("beacon closed: " + path);
+            }
+            LibC.Scratch s = LibC.scratch();
+            int writer = LibC.open(s, path, Linux.O_WRONLY | Linux.O_NONBLOCK | Linux.O_CLOEXEC | Linux.O_NOCTTY);
+            if (writer < 0) {
+                return null;
+            }
+            if (LibC.fstatx(s, writer, ID_MASK) < 0 || s.statxDev() != dev || s.statxIno() != ino) {
+                LibC.close(s, writer); // the path names another FIFO by now: nothing safe to keep
+                writer = -1;
+            }
+            closed.set(true);
+            LibC.close(s, fd);
+            return new Released(path, writer, dev, ino);
+        }
+
+        /**
          * Records a beat at {@code nowMillis} and promises the next by {@code deadlineMillis}
          * (both epoch milliseconds) in the FIFO's times. Returns 0, or minus errno.
          *
@@ -433,6 +458,53 @@ public final class Fifo {
                 LibC.close(s, fd);
             }
             return removed;
+        }
+    }
+
+    /**
+     * A beacon handed to another program: what is kept to remove it once that program is gone.
+     *
+     * <p>Concurrency: {@link #removeIfUnheld()} and {@link #forget()} by one thread.
+     */
+    public static final class Released {
+        private final NativePath path;
+        private int writer;
+        private final long dev;
+        private final long ino;
+
+        Released(NativePath path, int writer, long dev, long ino) {
+            this.path = path;
+            this.writer = writer;
+            this.dev = dev;
+            this.ino = ino;
+        }
+
+        /**
+         * Removes the FIFO if nobody holds it any more and the path still names it. The lock is
+         * taken on the write end, not by opening a read end, which would make the beacon look
+         * alive for a moment after its program ended; and it is held while unlinking, as
+         * {@link Held#close} does, so a holder starting meanwhile never keeps a removed FIFO.
+         */
+        public boolean removeIfUnheld() {
+            if (writer < 0) {
+                return false;
+            }
+            LibC.Scratch s = LibC.scratch();
+            try {
+                return LibC.flock(s, writer, Linux.LOCK_EX | Linux.LOCK_NB) == 0
+                        && namesInode(s, path, dev, ino)
+                        && LibC.unlink(s, path) == 0;
+            } finally {
+                forget();
+            }
+        }
+
+        /** Lets go without removing anything. */
+        public void forget() {
+            if (writer >= 0) {
+                LibC.close(LibC.scratch(), writer);
+                writer = -1;
+            }
         }
     }
 }

@@ -26,6 +26,27 @@ final class Linux {
 
     static final int RENAME_NOREPLACE = 1;
 
+    static final int F_SETFD = 2;
+    static final int F_GETLK = 5;
+    static final int F_SETLK = 6;
+    static final short F_RDLCK = 0;
+    static final short F_WRLCK = 1;
+    static final short F_UNLCK = 2;
+    /** struct flock (64-bit): short l_type, short l_whence, off_t l_start @8, off_t l_len @16, pid_t l_pid @24. */
+    static final long FLOCK_SIZE = 32;
+    static final long FLOCK_PID = 24;
+
+    static final int CLOSE_RANGE_CLOEXEC = 4;
+    static final int SIG_SETMASK = 2;
+    /** sigset_t in glibc: 1024 bits. */
+    static final long SIGSET_SIZE = 128;
+    /** posix_spawn_file_actions_t (80 bytes) and posix_spawnattr_t (336 bytes) in glibc, rounded up. */
+    static final long SPAWN_ACTIONS_SIZE = 256;
+    static final long SPAWN_ATTR_SIZE = 512;
+    static final short POSIX_SPAWN_SETSIGMASK = 0x08;
+    static final short POSIX_SPAWN_SETSIGDEF = 0x04;
+    static final int WNOHANG = 1;
+
     static final int LOCK_SH = 1;
     static final int LOCK_EX = 2;
     static final int LOCK_NB = 4;

@@ -1,0 +1,107 @@
+package dev.lifeline;
+
+import dev.lifeline.internal.posix.Errno;
+import dev.lifeline.internal.posix.Fifo;
+import dev.lifeline.internal.posix.Launch;
+import java.io.IOException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+
+/**
+ * A program started by {@link Beacon#spawn} that holds the beacon now: the beacon lives exactly
+ * as long as this program (and whatever it hands the descriptor on to), whatever happens to the
+ * process that started it, SIGKILL included.
+ *
+ * <p>Concurrency: safe for concurrent use; {@link #waitFor()} may be called by several threads,
+ * which all get the same status.
+ */
+public final class Handover {
+    private final Beacon beacon;
+    private final int pid;
+    private final Fifo.Released released;
+    private final CompletableFuture<Integer> exit = new CompletableFuture<>();
+    private volatile boolean removed;
+
+    Handover(Beacon beacon, int pid, Fifo.Released released) {
+        this.beacon = beacon;
+        this.pid = pid;
+        this.released = released;
+        // waitpid blocks in the kernel: on a platform thread of lifeline's, never the caller's.
+        Waiters.POOL.execute(this::reap);
+    }
+
+    private void reap() {
+        int status = Launch.waitFor(pid);
+        if (status >= 0 && Launch.exitedNormally(status)) {
+            // A program that exited by itself has let go of the beacon as it meant to: remove it,
+            // unless something it left behind (a daemonised grandchild) still holds it.
+            removed = released != null && released.removeIfUnheld();
+        } else if (released != null) {
+            released.forget(); // killed or crashed: the stale FIFO stays, and reads DEAD
+        }
+        exit.complete(status);
+    }
+
+    /** The program's process id. */
+    public long pid() {
+        return pid;
+    }
+
+    /** The program's process, for {@link ProcessHandle#info()} and the like. */
+    public java.util.Optional<ProcessHandle> toHandle() {
+        return ProcessHandle.of(pid);
+    }
+
+    /**
+     * Sends the program a signal, by its Linux number (1 HUP, 2 INT, 15 TERM, 9 KILL, ...).
+     *
+     * @param signal the signal number
+     * @throws IOException if the program is gone or the signal cannot be sent
+     */
+    public void signal(int signal) throws IOException {
+        if (exit.isDone()) {
+            throw new IOException("lifeline: process " + pid + " has ended");
+        }
+        int r = Launch.kill(pid, signal);
+        if (r < 0) {
+            throw new IOException("lifeline: kill " + pid + ": " + Errno.describe(-r) + " (" + Errno.name(-r) + ")");
+        }
+    }
+
+    /**
+     * Waits for the program to end and returns its status as a shell reports it: its exit code,
+     * or 128 + the number of the signal that ended it. If it exited by itself, the beacon has been
+     * removed by then, unless something else still holds it; if a signal ended it, the FIFO stays
+     * and reads DEAD.
+     *
+     * @return the exit status
+     * @throws InterruptedException if interrupted while waiting
+     */
+    public int waitFor() throws InterruptedException {
+        try {
+            int status = exit.get();
+            if (status < 0) {
+                throw new IllegalStateException("lifeline: waitpid " + pid + ": " + Errno.describe(-status)
+                        + " (" + Errno.name(-status) + ")");
+            }
+            return status;
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+
+    /** The status of {@link #waitFor()} as a future. */
+    public CompletableFuture<Integer> onExit() {
+        return exit.copy();
+    }
+
+    /** Whether the beacon was removed after the program exited by itself. */
+    public boolean beaconRemoved() {
+        return removed;
+    }
+
+    @Override
+    public String toString() {
+        return "Handover[" + beacon.path() + " -> pid " + pid + "]";
+    }
+}
