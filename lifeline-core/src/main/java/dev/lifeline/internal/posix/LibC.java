@@ -193,10 +193,6 @@ final class LibC {
                 FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, JAVA_INT), ERRNO);
     }
 
-    private static final class Statfs {
-        static final MethodHandle MH = link("statfs", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS), ERRNO);
-    }
-
     private static final class FcntlLock {
         static final MethodHandle MH = link("fcntl", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS),
                 ERRNO, Linker.Option.firstVariadicArg(2));
@@ -467,20 +463,6 @@ final class LibC {
             throw new AssertionError("renameat2", t);
         }
         return r == 0 ? 0 : -s.errno();
-    }
-
-    /** The file system type (statfs f_type) of {@code path}, or minus errno. */
-    static long statfsType(Scratch s, NativePath path) {
-        int r;
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment buf = arena.allocate(Linux.STATFS_SIZE, 8);
-            try {
-                r = (int) Statfs.MH.invokeExact(s.errno, path.segment, buf);
-            } catch (Throwable t) {
-                throw new AssertionError("statfs", t);
-            }
-            return r == 0 ? buf.get(ValueLayout.JAVA_LONG, Linux.F_TYPE) : -s.errno();
-        }
     }
 
     /**
