@@ -26,7 +26,7 @@ import picocli.CommandLine.TypeConversionException;
         versionProvider = Main.ManifestVersion.class,
         exitCodeOnExecutionException = Main.EXIT_UNKNOWN,
         description = "Is the daemon alive? One non-blocking open of a FIFO answers.",
-        subcommands = {CheckCommand.class, HoldCommand.class, WaitCommand.class, DemoCommand.class, HelpCommand.class})
+        subcommands = {CheckCommand.class, HoldCommand.class, WaitCommand.class, ServeCommand.class, DemoCommand.class, HelpCommand.class})
 public final class Main implements Runnable {
     /** LSB's "unknown": no answer could be had. Every failure that is not an answer exits with it. */
     static final int EXIT_UNKNOWN = 4;
