@@ -5,6 +5,7 @@ import dev.lifeline.BeaconException;
 import dev.lifeline.BeaconOption;
 import dev.lifeline.Fault;
 import dev.lifeline.Heartbeat;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
@@ -71,7 +72,8 @@ public final class HoldCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(paramLabel = "PATH", description = "Where the beacon lives.", converter = Main.PathConverter.class)
+    @Parameters(paramLabel = "PATH", converter = Main.PathConverter.class,
+            description = "Where the beacon lives; a bare NAME lives in the default beacon directory.")
     Path path;
 
     @Option(names = "--for", paramLabel = "DURATION", converter = DurationConverter.class,
@@ -107,6 +109,13 @@ public final class HoldCommand implements Callable<Integer> {
         handleStopSignals(stop);
 
         Beacon beacon;
+        try {
+            BeaconDirectory.prepare(path);
+        } catch (IOException e) {
+            err.println("lifeline: unable to hold " + path + ": cannot create its directory: " + e);
+            err.flush();
+            return Main.EXIT_UNKNOWN;
+        }
         try {
             beacon = Beacon.open(path, permissions(mode), options());
         } catch (BeaconException e) {

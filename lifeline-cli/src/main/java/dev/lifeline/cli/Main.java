@@ -26,7 +26,8 @@ import picocli.CommandLine.TypeConversionException;
         versionProvider = Main.ManifestVersion.class,
         exitCodeOnExecutionException = Main.EXIT_UNKNOWN,
         description = "Is the daemon alive? One non-blocking open of a FIFO answers.",
-        subcommands = {CheckCommand.class, HoldCommand.class, WaitCommand.class, ServeCommand.class, DemoCommand.class, HelpCommand.class})
+        subcommands = {CheckCommand.class, HoldCommand.class, WaitCommand.class, RunCommand.class, ExecCommand.class,
+                ServeCommand.class, DemoCommand.class, HelpCommand.class})
 public final class Main implements Runnable {
     /** LSB's "unknown": no answer could be had. Every failure that is not an answer exits with it. */
     static final int EXIT_UNKNOWN = 4;
@@ -46,7 +47,7 @@ public final class Main implements Runnable {
 
     @Override
     public void run() {
-        throw new ParameterException(spec.commandLine(), "Missing a command: check, hold, wait, demo or help");
+        throw new ParameterException(spec.commandLine(), "Missing a command: check, hold, wait, run, exec, demo or help");
     }
 
     private static final IExecutionExceptionHandler CRASH = (ex, cmd, parseResult) -> {
@@ -76,7 +77,8 @@ public final class Main implements Runnable {
     }
 
     /**
-     * A beacon path from the command line. An empty argument is a usage error here rather than a
+     * A beacon path from the command line. A bare NAME (no slash) lives in the default beacon
+     * directory ({@link BeaconDirectory}). An empty argument is a usage error here rather than a
      * library exception later ({@code Path.of("")} is the current directory's empty name).
      */
     static final class PathConverter implements ITypeConverter<Path> {
@@ -86,7 +88,7 @@ public final class Main implements Runnable {
                 throw new TypeConversionException("the path is empty");
             }
             try {
-                return Path.of(value);
+                return BeaconDirectory.resolve(value);
             } catch (InvalidPathException e) {
                 throw new TypeConversionException("'" + value + "' is not a valid path: " + e.getReason());
             }

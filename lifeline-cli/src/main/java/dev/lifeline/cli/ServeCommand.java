@@ -3,7 +3,6 @@ package dev.lifeline.cli;
 import dev.lifeline.serve.Server;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -60,7 +59,7 @@ public final class ServeCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        List<Path> follow = targets.isEmpty() ? List.of(defaultDirectory()) : targets;
+        List<Path> follow = targets.isEmpty() ? List.of(BeaconDirectory.current()) : targets;
         CountDownLatch stop = new CountDownLatch(1);
         try (Server server = Server.start(listen, follow)) {
             Runtime.getRuntime().addShutdownHook(new Thread(server::close, "lifeline-serve-shutdown"));
@@ -81,24 +80,6 @@ public final class ServeCommand implements Callable<Integer> {
             return Main.EXIT_UNKNOWN;
         }
         return 0;
-    }
-
-    /** The directory beacons live in when none is named: the user's runtime directory. */
-    static Path defaultDirectory() {
-        String runtime = System.getenv("XDG_RUNTIME_DIR");
-        if (runtime != null && !runtime.isEmpty()) {
-            return Path.of(runtime, "lifeline");
-        }
-        Path run = Path.of("/run/lifeline");
-        return Files.isDirectory(run) ? run : Path.of(System.getProperty("java.io.tmpdir"), "lifeline-" + uid());
-    }
-
-    private static String uid() {
-        try {
-            return String.valueOf(Files.getAttribute(Path.of("/proc/self"), "unix:uid"));
-        } catch (java.io.IOException e) {
-            return System.getProperty("user.name");
-        }
     }
 
     /** {@code HOST:PORT}, {@code :PORT} (all addresses) or {@code PORT} (loopback). */

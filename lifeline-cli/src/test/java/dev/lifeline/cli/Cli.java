@@ -193,7 +193,12 @@ final class Cli {
         }
 
         static Holder start(List<String> command) {
-            Process process = Cli.start(command, null, Map.of());
+            return start(command, Map.of());
+        }
+
+        /** As {@link #start(List)}, with {@code env} added to the child's environment. */
+        static Holder start(List<String> command, Map<String, String> env) {
+            Process process = Cli.start(command, null, env);
             Future<String> stderr = drain(process.getErrorStream());
             BufferedReader stdout = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
             FutureTask<String> read = new FutureTask<>(stdout::readLine);
@@ -214,7 +219,8 @@ final class Cli {
             }
             if (line == null) {
                 int exit = Cli.waitFor(process);
-                throw new AssertionError("hold exited with " + exit + " before holding; stderr: " + get(stderr));
+                throw new AssertionError(command + " exited with " + exit + " before its first line; stderr: "
+                        + get(stderr));
             }
             return new Holder(process, line, stdout, stderr);
         }

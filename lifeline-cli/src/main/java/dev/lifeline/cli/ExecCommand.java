@@ -1,0 +1,81 @@
+package dev.lifeline.cli;
+
+import dev.lifeline.Beacon;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code lifeline exec PATH -- CMD ARGS...}: chain-loading in the daemontools tradition. Holds the
+ * beacon at PATH, then becomes CMD with {@code execve}: same process, same PID, and the beacon's
+ * descriptor kept across the exec (number 3, {@code LIFELINE_FD=3}). No JVM stays behind; CMD's
+ * own process holds its beacon for its whole life.
+ *
+ * <p>Exit codes are CMD's once it runs. Before that: 125 when lifeline fails (usage, beacon
+ * refused), 127 when CMD is not found, 126 when it cannot be executed; no beacon is left then.
+ */
+@Command(name = "exec",
+        mixinStandardHelpOptions = true,
+        versionProvider = Main.ManifestVersion.class,
+        exitCodeOnInvalidInput = RunCommand.EXIT_FAILED,
+        exitCodeOnExecutionException = RunCommand.EXIT_FAILED,
+        description = {
+            "Holds a beacon at PATH, then becomes CMD (execve): same process, same PID, the beacon's"
+                    + " descriptor kept (fd 3, LIFELINE_FD=3). The beacon lives exactly as long as CMD.",
+            "Put -- before CMD when CMD or its arguments begin with a dash."
+        },
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {
+            "N:once CMD runs, whatever CMD exits with",
+            "125:lifeline failed: usage error, or the beacon could not be held; the reason is on stderr",
+            "126:CMD was found but cannot be executed; no beacon is left",
+            "127:CMD was not found; no beacon is left",
+        })
+public final class ExecCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "PATH", converter = Main.PathConverter.class,
+            description = "Where the beacon lives; a bare NAME lives in the default beacon directory.")
+    Path path;
+
+    @Parameters(index = "1..*", arity = "1..*", paramLabel = "CMD",
+            description = "The program and its arguments; a name without a slash is looked up on PATH.")
+    List<String> command;
+
+    @Option(names = "--exclusive",
+            description = "Be the only holder: refused (125) while another process holds the beacon.")
+    boolean exclusive;
+
+    @Override
+    public Integer call() {
+        PrintWriter err = spec.commandLine().getErr();
+        Beacon beacon;
+        try {
+            beacon = RunCommand.open(err, path, exclusive, command, "exec");
+        } catch (RunCommand.Refused r) {
+            return r.exitCode;
+        }
+        // Returns only by throwing; the beacon is still held here then, and must not outlive the
+        // failure.
+        try {
+            beacon.exec(command);
+            throw new IllegalStateException("execve returned");
+        } catch (NoSuchFileException e) {
+            beacon.close();
+            return RunCommand.refuse(err, "exec", Programs.EXIT_NOT_FOUND, command.get(0) + ": " + e.getReason());
+        } catch (IOException e) {
+            beacon.close();
+            return RunCommand.refuse(err, "exec", Programs.EXIT_NOT_EXECUTABLE,
+                    e.getMessage().replaceFirst("^lifeline: ", ""));
+        }
+    }
+}

@@ -1,0 +1,186 @@
+package dev.lifeline.cli;
+
+import dev.lifeline.Beacon;
+import dev.lifeline.BeaconException;
+import dev.lifeline.BeaconOption;
+import dev.lifeline.Handover;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicReference;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code lifeline run PATH -- CMD ARGS...}: gives any program a beacon. Holds the beacon at PATH,
+ * starts CMD as a child that inherits the beacon's descriptor (number 3, {@code LIFELINE_FD=3}),
+ * lets go of it here, forwards SIGHUP, SIGINT and SIGTERM to the child, and exits with the
+ * child's status. The beacon lives exactly as long as CMD does, even if this process is killed;
+ * lifeline-core removes the FIFO once CMD exits by itself, and leaves it (DEAD) when a signal
+ * killed CMD.
+ *
+ * <p>Its own failures use the codes of {@code env}, {@code nice} and {@code timeout}, which are
+ * out of the way of the child's: 125 when lifeline itself fails (usage, beacon refused), 126 and
+ * 127 when CMD cannot be executed or found. In those cases no beacon is left behind.
+ */
+@Command(name = "run",
+        mixinStandardHelpOptions = true,
+        versionProvider = Main.ManifestVersion.class,
+        exitCodeOnInvalidInput = RunCommand.EXIT_FAILED,
+        exitCodeOnExecutionException = RunCommand.EXIT_FAILED,
+        description = {
+            "Holds a beacon at PATH for CMD: starts CMD as a child holding the beacon's descriptor"
+                    + " (fd 3, LIFELINE_FD=3), forwards SIGHUP, SIGINT and SIGTERM to it, and exits with its status.",
+            "The beacon lives exactly as long as CMD, even if lifeline is killed; it is removed when CMD"
+                    + " exits by itself, and stays (dead) when a signal kills CMD.",
+            "Put -- before CMD when CMD or its arguments begin with a dash."
+        },
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {
+            "N:CMD's exit status: its exit code, or 128 + the signal that killed it",
+            "125:lifeline failed: usage error, or the beacon could not be held (held by another,"
+                    + " not a FIFO, ...); the reason is on stderr",
+            "126:CMD was found but cannot be executed; no beacon is left",
+            "127:CMD was not found; no beacon is left",
+        })
+public final class RunCommand implements Callable<Integer> {
+    /** lifeline's own failure, as {@code env}, {@code nice} and {@code timeout} report theirs. */
+    static final int EXIT_FAILED = 125;
+
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "PATH", converter = Main.PathConverter.class,
+            description = "Where the beacon lives; a bare NAME lives in the default beacon directory.")
+    Path path;
+
+    @Parameters(index = "1..*", arity = "1..*", paramLabel = "CMD",
+            description = "The program and its arguments; a name without a slash is looked up on PATH.")
+    List<String> command;
+
+    @Option(names = "--exclusive",
+            description = "Be the only holder: refused (125) while another process holds the beacon.")
+    boolean exclusive;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        PrintWriter err = spec.commandLine().getErr();
+        // Handlers go in before the child starts: a signal meant for it that arrives while it is
+        // being started is kept and delivered once it runs.
+        AtomicReference<Handover> child = new AtomicReference<>();
+        AtomicReference<Integer> pending = new AtomicReference<>();
+        Signals.forward(child, pending);
+
+        Beacon beacon;
+        try {
+            beacon = open(err, path, exclusive, command, "run");
+        } catch (Refused r) {
+            return r.exitCode;
+        }
+        Handover handover;
+        try {
+            handover = beacon.spawn(command);
+        } catch (NoSuchFileException e) {
+            beacon.close(); // the program went away since it was found: leave no beacon behind
+            return refuse(err, "run", Programs.EXIT_NOT_FOUND, command.get(0) + ": " + e.getReason());
+        } catch (IOException e) {
+            beacon.close();
+            return refuse(err, "run", Programs.EXIT_NOT_EXECUTABLE, e.getMessage().replaceFirst("^lifeline: ", ""));
+        }
+        child.set(handover);
+        Integer signal = pending.getAndSet(null);
+        if (signal != null) {
+            Signals.send(handover, signal);
+        }
+        return handover.waitFor();
+    }
+
+    /** A refusal already reported on stderr, with its exit code. */
+    static final class Refused extends Exception {
+        private static final long serialVersionUID = 1L;
+        final int exitCode;
+
+        Refused(int exitCode) {
+            super(null, null, false, false);
+            this.exitCode = exitCode;
+        }
+    }
+
+    /**
+     * Finds CMD, then holds the beacon. CMD is found first, so that a command that cannot run
+     * leaves nothing behind.
+     *
+     * @throws Refused with 126 or 127 if CMD cannot run, 125 if the beacon cannot be held; the
+     *         reason is on stderr by then
+     */
+    static Beacon open(PrintWriter err, Path path, boolean exclusive, List<String> command, String verb)
+            throws Refused {
+        try {
+            Programs.find(command.get(0));
+        } catch (Programs.Unrunnable e) {
+            throw new Refused(refuse(err, verb, e.exitCode(), e.getMessage()));
+        }
+        try {
+            BeaconDirectory.prepare(path);
+            return Beacon.open(path, exclusive ? new BeaconOption[] {BeaconOption.EXCLUSIVE} : new BeaconOption[0]);
+        } catch (BeaconException e) {
+            throw new Refused(refuse(err, verb, EXIT_FAILED, "cannot hold " + path + ": " + e.getReason()));
+        } catch (IOException e) {
+            throw new Refused(refuse(err, verb, EXIT_FAILED, "cannot create the directory of " + path + ": "
+                    + BeaconDirectory.describe(e)));
+        }
+    }
+
+    /** {@code lifeline: unable to run: <reason>} on stderr; returns {@code exitCode}. */
+    static int refuse(PrintWriter err, String verb, int exitCode, String reason) {
+        err.println("lifeline: unable to " + verb + ": " + reason);
+        err.flush();
+        return exitCode;
+    }
+
+    /** Forwarding of the stop signals to the child. */
+    // sun.misc.Signal lives in jdk.unsupported, kept for exactly this use (see HoldCommand).
+    static final class Signals {
+        private Signals() {
+        }
+
+        /** SIGHUP, SIGINT and SIGTERM go to the child once there is one; until then the last is kept. */
+        static void forward(AtomicReference<Handover> child, AtomicReference<Integer> pending) {
+            for (String name : List.of("HUP", "INT", "TERM")) {
+                try {
+                    sun.misc.Signal.handle(new sun.misc.Signal(name), signal -> {
+                        Handover handover = child.get();
+                        if (handover != null) {
+                            send(handover, signal.getNumber());
+                            return;
+                        }
+                        pending.set(signal.getNumber());
+                        // The child may have been set meanwhile, after its starter took the
+                        // pending signal: whoever takes it now delivers it, so it is never lost.
+                        handover = child.get();
+                        Integer mine = handover == null ? null : pending.getAndSet(null);
+                        if (mine != null) {
+                            send(handover, mine);
+                        }
+                    });
+                } catch (IllegalArgumentException inUse) {
+                    // owned by the JVM (-Xrs): that signal keeps its default behaviour
+                }
+            }
+        }
+
+        static void send(Handover handover, int signal) {
+            try {
+                handover.signal(signal);
+            } catch (IOException ended) {
+                // the child is gone already: its status is on its way to waitFor
+            }
+        }
+    }
+}
