@@ -87,6 +87,21 @@ public final class Probe {
     }
 
     /**
+     * The process id of the process that holds the beacon, where lifeline can know it: a holder
+     * made by {@link Beacon} announces itself with a POSIX read lock, which this asks about with
+     * {@code fcntl(F_GETLK)}. Empty when nobody holds the beacon, when the holder is another
+     * program (s6-supervise, the seed's C code), and when it is a program that inherited the
+     * beacon through {@link Beacon#spawn} (POSIX locks are not inherited). One open, one fcntl,
+     * one close: not part of {@link #check()}, which stays at its minimum.
+     *
+     * @return the holder's pid, if known
+     */
+    public java.util.OptionalLong holderPid() {
+        int pid = Fifo.holderPid(path);
+        return pid > 0 ? java.util.OptionalLong.of(pid) : java.util.OptionalLong.empty();
+    }
+
+    /**
      * What the strict checks, made once when this probe was created, found unsafe about the
      * beacon's place: a directory on the way that others may write without the sticky bit, a
      * remote file system, a FIFO owned by neither root nor its directory's owner. A probe still

@@ -35,6 +35,7 @@ public final class Child {
             case "check" -> System.out.println(Probe.of(path).check());
             case "exhaust" -> exhaust(path);
             case "park" -> park(path);
+            case "pid" -> System.out.println("pid " + Probe.of(path).holderPid());
             case "spawn" -> {
                 Handover handover = Beacon.open(path).spawn(java.util.List.of(args).subList(2, args.length));
                 System.out.println("spawned " + handover.pid());

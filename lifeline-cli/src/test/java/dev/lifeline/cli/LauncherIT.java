@@ -18,14 +18,84 @@ class LauncherIT {
     /** Failsafe runs in the module directory, lifeline-cli/; the launcher is one level up. */
     private static final Path LAUNCHER = Path.of("").toAbsolutePath().getParent().resolve("lifeline");
 
+    /** The start-up cache is tested on its own, on a copy of the tree; elsewhere it stays out of the way. */
+    private static final Map<String, String> NO_AOT = Map.of("LIFELINE_AOT", "0");
+
     @TempDir
     Path dir;
+
+    /**
+     * The JDK's AOT cache: made once, on first use, saying so; mapped by the JVM afterwards; and
+     * made anew, the old one deleted, when the jar changes, so a stale cache is never used.
+     */
+    @Test
+    void startUpCacheIsMadeOnceUsedAndReplacedWhenTheJarChanges() throws Exception {
+        Path tree = copyOfTheBuiltTree();
+        Path launcher = tree.resolve("lifeline");
+        Path aot = tree.resolve("lifeline-cli/target/aot");
+        Path beacon = dir.resolve("b");
+
+        Cli.Result first = Cli.run(List.of(launcher.toString(), "check", beacon.toString()), dir, Map.of());
+        assertThat(first.exitCode()).as(first.toString()).isEqualTo(3);
+        assertThat(first.stderr()).isEqualTo("lifeline: preparing the start-up cache (first use)...\n");
+        List<Path> caches = list(aot);
+        assertThat(caches).hasSize(1);
+
+        Cli.Result second = Cli.run(List.of(launcher.toString(), "check", beacon.toString()), dir, Map.of());
+        assertThat(second.exitCode()).isEqualTo(3);
+        assertThat(second.stderr()).isEmpty();
+        assertThat(list(aot)).isEqualTo(caches);
+        try (Cli.Holder holder = Cli.Holder.start(List.of(launcher.toString(), "hold", beacon.toString()))) {
+            assertThat(holder.line()).startsWith("holding ");
+            String maps = Files.readString(Path.of("/proc", String.valueOf(holder.process().pid()), "maps"));
+            assertThat(maps).as("the JVM maps the cache").contains(caches.get(0).toString());
+            assertThat(holder.terminate()).isZero();
+        }
+
+        // A different jar (one more entry): a new cache under a new name, and the old one gone.
+        Path jar;
+        try (var jars = Files.list(tree.resolve("lifeline-cli/target"))) {
+            jar = jars.filter(p -> p.toString().endsWith(".jar")).findFirst().orElseThrow();
+        }
+        try (var zip = java.nio.file.FileSystems.newFileSystem(jar)) {
+            Files.writeString(zip.getPath("changed.txt"), "x");
+        }
+        Cli.Result third = Cli.run(List.of(launcher.toString(), "check", beacon.toString()), dir, Map.of());
+        assertThat(third.exitCode()).isEqualTo(3);
+        assertThat(third.stderr()).isEqualTo("lifeline: preparing the start-up cache (first use)...\n");
+        List<Path> now = list(aot);
+        assertThat(now).hasSize(1).doesNotContainAnyElementsOf(caches);
+    }
+
+    private Path copyOfTheBuiltTree() throws Exception {
+        Path root = Files.createDirectory(dir.resolve("tree"));
+        Path source = LAUNCHER.getParent();
+        Files.copy(LAUNCHER, root.resolve("lifeline"), java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
+        Path target = Files.createDirectories(root.resolve("lifeline-cli/target/lib"));
+        try (var jars = Files.list(source.resolve("lifeline-cli/target"))) {
+            for (Path p : jars.filter(p -> p.getFileName().toString().matches("lifeline-cli-.*\\.jar")).toList()) {
+                Files.copy(p, target.getParent().resolve(p.getFileName()));
+            }
+        }
+        try (var libs = Files.list(source.resolve("lifeline-cli/target/lib"))) {
+            for (Path p : libs.toList()) {
+                Files.copy(p, target.resolve(p.getFileName()));
+            }
+        }
+        return root;
+    }
+
+    private static List<Path> list(Path dir) throws Exception {
+        try (var files = Files.list(dir)) {
+            return files.sorted().toList();
+        }
+    }
 
     @Test
     void checksFromAnyDirectory() {
         assertThat(Files.isExecutable(LAUNCHER)).as(LAUNCHER + " executable").isTrue();
         Path beacon = dir.resolve("b");
-        Cli.Result r = Cli.run(List.of(LAUNCHER.toString(), "check", beacon.toString()), dir, Map.of());
+        Cli.Result r = Cli.run(List.of(LAUNCHER.toString(), "check", beacon.toString()), dir, NO_AOT);
         assertThat(r.exitCode()).as(r.toString()).isEqualTo(3);
         assertThat(r.stdout()).isEqualTo(beacon + ": absent (there is no beacon)\n");
         assertThat(r.stderr()).as("no build, no warning").isEmpty();
@@ -33,7 +103,7 @@ class LauncherIT {
 
     @Test
     void versionIsTheBuilds() {
-        Cli.Result r = Cli.run(List.of(LAUNCHER.toString(), "--version"), dir, Map.of());
+        Cli.Result r = Cli.run(List.of(LAUNCHER.toString(), "--version"), dir, NO_AOT);
         assertThat(r.exitCode()).as(r.toString()).isZero();
         assertThat(r.stdout()).startsWith("lifeline " + System.getProperty("lifeline.version") + "\n");
         assertThat(r.stderr()).isEmpty();
@@ -52,7 +122,7 @@ class LauncherIT {
 
     @Test
     void usageErrorsKeepTheirExitCode() {
-        Cli.Result r = Cli.run(List.of(LAUNCHER.toString(), "check"), dir, Map.of());
+        Cli.Result r = Cli.run(List.of(LAUNCHER.toString(), "check"), dir, NO_AOT);
         assertThat(r.exitCode()).as(r.toString()).isEqualTo(2);
         assertThat(r.stderr()).contains("Usage: lifeline check");
     }
@@ -76,7 +146,7 @@ class LauncherIT {
         fakeJdk(root.resolve("opt/java/jdk-26"), "26");
         Cli.Result r = launch(root, Map.of(), "check", "/x");
         assertThat(r.exitCode()).as(r.toString()).isZero();
-        assertThat(r.stdout()).startsWith("java 26: --enable-native-access=ALL-UNNAMED -cp ")
+        assertThat(r.stdout()).startsWith("java 26: ").contains(" --enable-native-access=ALL-UNNAMED -cp ")
                 .endsWith(" dev.lifeline.cli.Main check /x\n");
     }
 

@@ -45,7 +45,19 @@ public final class Fifo {
      */
     private static final int SIGNATURE = 417_417;
     private static final int NANOS_PER_MILLI = 1_000_000;
-    private static final int ALIVE_MASK = Linux.STATX_TYPE | Linux.STATX_ATIME | Linux.STATX_MTIME;
+    private static final int ALIVE_MASK = Linux.STATX_TYPE | Linux.STATX_ATIME | Linux.STATX_MTIME | Linux.STATX_INO;
+
+    /*
+     * Who holds a beacon: each holder also takes a POSIX read lock on its FIFO, which F_GETLK
+     * reports with the holder's pid. The catch: a process drops all its POSIX locks on a file
+     * when it closes any descriptor of that file, so a probe in a process that holds the same
+     * beacon would silently take its pid away. Every close of a FIFO descriptor made here
+     * therefore goes through closeFifo, which takes the lock again for any beacon this process
+     * holds on that inode. HOLDERS is copy-on-write and, in a process holding nothing, empty:
+     * the common case costs one volatile read.
+     */
+    private static volatile Held[] holders = new Held[0];
+
 
     static {
         NativeAccess.warnIfMissing();
@@ -82,10 +94,11 @@ public final class Fifo {
             // A regular file, a directory's sibling or a device opens for writing just as well:
             // only the type of what was opened can say ALIVE.
             int r = LibC.fstatx(s, fd, ALIVE_MASK);
-            LibC.close(s, fd);
             if (r < 0) {
+                LibC.close(s, fd);
                 return r;
             }
+            closeFifo(s, fd, s.statxDev(), s.statxIno());
             int mode = s.statxMode();
             return isFifo(mode) ? judgePromise(s) : NOT_A_FIFO | type(mode);
         }
@@ -140,6 +153,57 @@ public final class Fifo {
     /** The deadline read by this thread's latest ALIVE_PROMISED or HUNG probe, in epoch ms. */
     public static long deadlineMillis() {
         return LibC.scratch().deadlineMillis;
+    }
+
+    /**
+     * The pid of a process holding the FIFO at {@code path}, from the POSIX read lock that
+     * lifeline holders take; 0 when none is known (nobody holds it, or the holder is another
+     * program, or it is a program that inherited the beacon, since POSIX locks are not
+     * inherited); minus errno if the FIFO cannot be opened.
+     */
+    public static int holderPid(NativePath path) {
+        LibC.Scratch s = LibC.scratch();
+        int fd = LibC.open(s, path, PROBE_FLAGS);
+        if (fd < 0) {
+            return fd;
+        }
+        if (LibC.fstatx(s, fd, Linux.STATX_TYPE | Linux.STATX_INO) < 0 || !isFifo(s.statxMode())) {
+            LibC.close(s, fd);
+            return 0;
+        }
+        long dev = s.statxDev();
+        long ino = s.statxIno();
+        // F_GETLK never reports the asking process's own locks: ask the registry for those.
+        for (Held h : holders) {
+            if (h.ino == ino && h.dev == dev) {
+                closeFifo(s, fd, dev, ino);
+                return (int) ProcessHandle.current().pid();
+            }
+        }
+        int pid = LibC.posixLock(s, fd, Linux.F_GETLK, Linux.F_WRLCK);
+        closeFifo(s, fd, dev, ino);
+        return pid;
+    }
+
+    /** Closes a FIFO descriptor and restores the POSIX locks this process's holders had on it. */
+    static void closeFifo(LibC.Scratch s, int fd, long dev, long ino) {
+        LibC.close(s, fd);
+        Held[] current = holders;
+        for (Held h : current) {
+            if (h.ino == ino && h.dev == dev) {
+                h.relock(s);
+            }
+        }
+    }
+
+    private static synchronized void register(Held h) {
+        Held[] next = java.util.Arrays.copyOf(holders, holders.length + 1);
+        next[next.length - 1] = h;
+        holders = next;
+    }
+
+    private static synchronized void unregister(Held h) {
+        holders = java.util.Arrays.stream(holders).filter(x -> x != h).toArray(Held[]::new);
     }
 
     /** "a regular file", "a directory", ...: what a NOT_A_FIFO outcome found. */
@@ -217,6 +281,8 @@ public final class Fifo {
             }
             // Closed once, in the finally block, on every way out but success: closing twice could
             // close a descriptor number another thread has been given meanwhile (its beacon!).
+            long fdDev = -1;
+            long fdIno = -1;
             try {
                 r = LibC.fstatx(s, fd, ID_MASK);
                 if (r < 0) {
@@ -226,6 +292,8 @@ public final class Fifo {
                 refuseUnlessOwnFifo(path, s, uid);
                 long dev = s.statxDev();
                 long ino = s.statxIno();
+                fdDev = dev;
+                fdIno = ino;
                 int perms = s.statxMode() & 07777;
 
                 r = LibC.flock(s, fd, (exclusive ? Linux.LOCK_EX : Linux.LOCK_SH) | Linux.LOCK_NB);
@@ -266,7 +334,7 @@ public final class Fifo {
                 return new Held(path, held, dev, ino, exclusive);
             } finally {
                 if (fd >= 0) {
-                    LibC.close(s, fd);
+                    closeFifo(s, fd, fdDev, fdIno);
                 }
             }
         }
@@ -376,6 +444,15 @@ public final class Fifo {
             this.dev = dev;
             this.ino = ino;
             this.exclusive = exclusive;
+            // Announces this process as the holder to F_GETLK; best effort, as nothing depends on it.
+            LibC.posixLock(LibC.scratch(), fd, Linux.F_SETLK, Linux.F_RDLCK);
+            register(this);
+        }
+
+        synchronized void relock(LibC.Scratch s) {
+            if (!closed.get()) {
+                LibC.posixLock(s, fd, Linux.F_SETLK, Linux.F_RDLCK);
+            }
         }
 
         public boolean isOpen() {
@@ -403,11 +480,12 @@ public final class Fifo {
                 return null;
             }
             if (LibC.fstatx(s, writer, ID_MASK) < 0 || s.statxDev() != dev || s.statxIno() != ino) {
-                LibC.close(s, writer); // the path names another FIFO by now: nothing safe to keep
+                closeFifo(s, writer, s.statxDev(), s.statxIno()); // another FIFO by now: nothing safe to keep
                 writer = -1;
             }
             closed.set(true);
-            LibC.close(s, fd);
+            unregister(this);
+            closeFifo(s, fd, dev, ino); // other holders of this inode in this process keep their lock
             return new Released(path, writer, dev, ino);
         }
 
@@ -455,7 +533,8 @@ public final class Fifo {
                     removed = LibC.unlink(s, path) == 0;
                 }
             } finally {
-                LibC.close(s, fd);
+                unregister(this);
+                closeFifo(s, fd, dev, ino); // other holders of this inode in this process keep their lock
             }
             return removed;
         }
@@ -502,7 +581,7 @@ public final class Fifo {
         /** Lets go without removing anything. */
         public void forget() {
             if (writer >= 0) {
-                LibC.close(LibC.scratch(), writer);
+                closeFifo(LibC.scratch(), writer, dev, ino);
                 writer = -1;
             }
         }

@@ -39,6 +39,7 @@ final class LibC {
         final MemorySegment errno;
         final MemorySegment statx;
         final MemorySegment times;
+        final MemorySegment flock;
         /** What the last probe on this thread read from a beacon's promise; see Fifo.probe. */
         long beatMillis;
         long deadlineMillis;
@@ -49,6 +50,7 @@ final class LibC {
             this.errno = arena.allocate(CAPTURE);
             this.statx = arena.allocate(Linux.STATX_SIZE, 8);
             this.times = arena.allocate(Linux.TIMESPEC_PAIR_SIZE, 8);
+            this.flock = arena.allocate(Linux.FLOCK_SIZE, 8);
         }
 
         int errno() {
@@ -191,8 +193,9 @@ final class LibC {
                 FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, JAVA_INT), ERRNO);
     }
 
-    private static final class Statfs {
-        static final MethodHandle MH = link("statfs", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS), ERRNO);
+    private static final class FcntlLock {
+        static final MethodHandle MH = link("fcntl", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS),
+                ERRNO, Linker.Option.firstVariadicArg(2));
     }
 
     private static final class Geteuid {
@@ -462,18 +465,28 @@ final class LibC {
         return r == 0 ? 0 : -s.errno();
     }
 
-    /** The file system type (statfs f_type) of {@code path}, or minus errno. */
-    static long statfsType(Scratch s, NativePath path) {
+    /**
+     * A POSIX record lock request on the whole file: F_SETLK with {@code type} F_RDLCK/F_UNLCK, or
+     * F_GETLK asking about F_WRLCK. For F_GETLK returns the pid of a conflicting holder, 0 if
+     * none, or minus errno; for F_SETLK, 0 or minus errno.
+     */
+    static int posixLock(Scratch s, int fd, int command, short type) {
+        MemorySegment lock = s.flock;
+        lock.fill((byte) 0);
+        lock.set(ValueLayout.JAVA_SHORT, 0, type); // l_whence SEEK_SET, l_start 0, l_len 0: all of it
         int r;
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment buf = arena.allocate(Linux.STATFS_SIZE, 8);
-            try {
-                r = (int) Statfs.MH.invokeExact(s.errno, path.segment, buf);
-            } catch (Throwable t) {
-                throw new AssertionError("statfs", t);
-            }
-            return r == 0 ? buf.get(ValueLayout.JAVA_LONG, Linux.F_TYPE) : -s.errno();
+        try {
+            r = (int) FcntlLock.MH.invokeExact(s.errno, fd, command, lock);
+        } catch (Throwable t) {
+            throw new AssertionError("fcntl", t);
         }
+        if (r < 0) {
+            return -s.errno();
+        }
+        if (command != Linux.F_GETLK || lock.get(ValueLayout.JAVA_SHORT, 0) == Linux.F_UNLCK) {
+            return 0;
+        }
+        return Math.max(0, lock.get(JAVA_INT, Linux.FLOCK_PID)); // an OFD lock reports -1: unknown
     }
 
     static int geteuid() {

@@ -90,10 +90,6 @@ final class Linux {
     static final int EFD_NONBLOCK = O_NONBLOCK;
     static final int EFD_CLOEXEC = O_CLOEXEC;
 
-    /** struct statfs: f_type is a long at offset 0 on both 64-bit architectures; 120 bytes in all. */
-    static final long STATFS_SIZE = 128;
-    static final long F_TYPE = 0;
-
     static final int S_IFMT = 0xF000;
     static final int S_IFDIR = 0x4000;
     static final int S_IFIFO = 0x1000;

@@ -1,10 +1,14 @@
 package dev.lifeline.internal.posix;
 
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Checks, made once when a beacon or probe is created, in the spirit of OpenSSH's StrictModes:
@@ -16,23 +20,15 @@ import java.util.Map;
  * that a root checker would then open. The sticky bit (as on /tmp) stops others from renaming or
  * removing what they do not own, so a world-writable sticky directory is fine. And a FIFO is
  * local to one kernel: on NFS or SMB two hosts see the same file but never each other's readers.
+ *
+ * <p>Done with java.nio rather than system calls of lifeline's own: the JDK's file attribute code
+ * is loaded already, while linking new native calls costs milliseconds, which a command-line
+ * check started by a probe every few seconds pays each time.
  */
 public final class Strict {
-    /** Remote and cluster file systems, by statfs f_type, on which a FIFO means one host only. */
-    private static final Map<Long, String> REMOTE = Map.ofEntries(
-            Map.entry(0x6969L, "NFS"),
-            Map.entry(0x517BL, "SMB"),
-            Map.entry(0xFF534D42L, "CIFS"),
-            Map.entry(0xFE534D42L, "SMB2"),
-            Map.entry(0x73757245L, "Coda"),
-            Map.entry(0x5346414FL, "AFS"),
-            Map.entry(0x00C36400L, "Ceph"),
-            Map.entry(0x01021997L, "9P"),
-            Map.entry(0x01161970L, "GFS2"),
-            Map.entry(0x7461636FL, "OCFS2"),
-            Map.entry(0x0BD00BD0L, "Lustre"),
-            Map.entry(0x47504653L, "GPFS"),
-            Map.entry(0x65735546L, "FUSE (possibly remote, such as sshfs)"));
+    /** File system types, as the mount table names them, on which a FIFO means one host only. */
+    private static final Set<String> REMOTE = Set.of("nfs", "nfs4", "cifs", "smb3", "smbfs", "9p", "ceph",
+            "glusterfs", "afs", "coda", "gfs2", "ocfs2", "lustre", "gpfs", "virtiofs");
 
     private Strict() {
     }
@@ -55,18 +51,20 @@ public final class Strict {
         } catch (IOException | SecurityException missing) {
             return concerns;
         }
-        LibC.Scratch s = LibC.scratch();
-        long type = LibC.statfsType(s, NativePath.of(dir));
-        if (type >= 0 && REMOTE.containsKey(type)) {
-            concerns.add(dir + " is on " + REMOTE.get(type) + ", a file system shared between hosts:"
+        String type = fileSystemType(dir);
+        if (REMOTE.contains(type) || type.startsWith("fuse.sshfs")) {
+            concerns.add(dir + " is on " + type + ", a file system shared between hosts:"
                     + " a FIFO there shows the readers of this host only");
         }
         for (Path d = dir; d != null; d = d.getParent()) {
-            if (LibC.statx(s, NativePath.of(d), true, Linux.STATX_TYPE | Linux.STATX_MODE | Linux.STATX_UID) < 0) {
+            Map<String, Object> attributes;
+            try {
+                attributes = Files.readAttributes(d, "unix:mode,uid");
+            } catch (IOException | RuntimeException unreadable) {
                 continue;
             }
-            int mode = s.statxMode();
-            int owner = s.statxUid();
+            int mode = (Integer) attributes.get("mode");
+            int owner = (Integer) attributes.get("uid");
             if ((mode & 0002) != 0 && (mode & 01000) == 0) {
                 concerns.add(d + " is writable by others and not sticky (mode "
                         + Integer.toOctalString(mode & 07777) + "): anyone can replace the beacon");
@@ -77,7 +75,7 @@ public final class Strict {
             }
         }
         if (forProbe) {
-            fifoOwner(s, beacon, dir, concerns);
+            fifoOwner(beacon, dir, concerns);
         }
         return concerns;
     }
@@ -87,19 +85,28 @@ public final class Strict {
      * owner of its directory was put there by a third party (a member of a group that may write
      * the directory, say): worth a warning.
      */
-    private static void fifoOwner(LibC.Scratch s, Path beacon, Path dir, List<String> concerns) {
-        if (LibC.statx(s, NativePath.of(dir), true, Linux.STATX_UID) < 0) {
-            return;
+    private static void fifoOwner(Path beacon, Path dir, List<String> concerns) {
+        try {
+            Map<String, Object> file = Files.readAttributes(beacon, "unix:mode,uid", LinkOption.NOFOLLOW_LINKS);
+            if (((Integer) file.get("mode") & Linux.S_IFMT) != Linux.S_IFIFO) {
+                return;
+            }
+            int owner = (Integer) file.get("uid");
+            int dirOwner = (Integer) Files.getAttribute(dir, "unix:uid");
+            if (owner != 0 && owner != dirOwner) {
+                concerns.add(beacon + " is owned by uid " + Integer.toUnsignedString(owner)
+                        + ", not by root nor by uid " + Integer.toUnsignedString(dirOwner) + ", the owner of its directory");
+            }
+        } catch (IOException | RuntimeException absent) {
+            // nothing there yet, or not readable: nothing to say
         }
-        int dirOwner = s.statxUid();
-        if (LibC.statx(s, NativePath.of(beacon), false, Linux.STATX_TYPE | Linux.STATX_UID) < 0
-                || (s.statxMode() & Linux.S_IFMT) != Linux.S_IFIFO) {
-            return;
-        }
-        int owner = s.statxUid();
-        if (owner != 0 && owner != dirOwner) {
-            concerns.add(beacon + " is owned by uid " + Integer.toUnsignedString(owner)
-                    + ", not by root nor by uid " + Integer.toUnsignedString(dirOwner) + ", the owner of its directory");
+    }
+
+    private static String fileSystemType(Path dir) {
+        try {
+            return Files.getFileStore(dir).type().toLowerCase(Locale.ROOT);
+        } catch (IOException | RuntimeException unknown) {
+            return "";
         }
     }
 
@@ -108,8 +115,12 @@ public final class Strict {
         return concern.contains("a file system shared between hosts");
     }
 
-    /** The effective user id of this process. */
+    /** The effective user id of this process: the owner of /proc/self. */
     public static int euid() {
-        return LibC.geteuid();
+        try {
+            return (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid");
+        } catch (IOException e) {
+            return LibC.geteuid();
+        }
     }
 }

@@ -25,12 +25,16 @@ public final class Watch {
     public static final int CANCELLED = 2;
 
     private final int fifo;
+    private final long dev;
+    private final long ino;
     private final int wake;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final Object lock = new Object();
 
-    private Watch(int fifo, int wake) {
+    private Watch(int fifo, long dev, long ino, int wake) {
         this.fifo = fifo;
+        this.dev = dev;
+        this.ino = ino;
         this.wake = wake;
     }
 
@@ -44,16 +48,18 @@ public final class Watch {
         if (fd < 0) {
             return null;
         }
-        if (LibC.fstatx(s, fd, Linux.STATX_TYPE) < 0 || (s.statxMode() & Linux.S_IFMT) != Linux.S_IFIFO) {
+        if (LibC.fstatx(s, fd, Linux.STATX_TYPE | Linux.STATX_INO) < 0 || (s.statxMode() & Linux.S_IFMT) != Linux.S_IFIFO) {
             LibC.close(s, fd);
             return null;
         }
+        long dev = s.statxDev();
+        long ino = s.statxIno();
         int wake = LibC.eventfd(s, Linux.EFD_CLOEXEC | Linux.EFD_NONBLOCK);
         if (wake < 0) {
-            LibC.close(s, fd);
+            Fifo.closeFifo(s, fd, dev, ino);
             return null;
         }
-        return new Watch(fd, wake);
+        return new Watch(fd, dev, ino, wake);
     }
 
     /**
@@ -121,7 +127,7 @@ public final class Watch {
         synchronized (lock) {
             if (closed.compareAndSet(false, true)) {
                 LibC.Scratch s = LibC.scratch();
-                LibC.close(s, fifo);
+                Fifo.closeFifo(s, fifo, dev, ino);
                 LibC.close(s, wake);
             }
         }

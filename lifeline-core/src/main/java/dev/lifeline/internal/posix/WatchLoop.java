@@ -202,6 +202,7 @@ public final class WatchLoop implements AutoCloseable {
             for (;;) {
                 try {
                     stopped.await();
+                    thread.join();
                     break;
                 } catch (InterruptedException e) {
                     interrupted = true;
@@ -516,7 +517,11 @@ public final class WatchLoop implements AutoCloseable {
         if (e.writeFd >= 0) {
             LibC.Scratch s = LibC.scratch();
             LibC.epollCtl(s, epfd, Linux.EPOLL_CTL_DEL, e.writeFd, MemorySegment.NULL);
-            LibC.close(s, e.writeFd);
+            if (LibC.fstatx(s, e.writeFd, Linux.STATX_INO) == 0) {
+                Fifo.closeFifo(s, e.writeFd, s.statxDev(), s.statxIno());
+            } else {
+                LibC.close(s, e.writeFd);
+            }
             e.writeFd = -1;
         }
     }

@@ -1,0 +1,54 @@
+package dev.lifeline.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code lifeline serve} as a process: one line once serving, the endpoints, exit 0 on SIGTERM. */
+class ServeCommandTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void servesTheDirectoryAndStopsCleanly() throws Exception {
+        Path beacon = dir.resolve("daemon");
+        try (Cli.Holder daemon = Cli.hold(beacon.toString());
+                Cli.Holder serve = Cli.Holder.start(Cli.java("serve", "--listen", "127.0.0.1:0", dir.toString()))) {
+            assertThat(daemon.line()).startsWith("holding ");
+            String line = serve.line();
+            Matcher m = Pattern.compile("serving http://127\\.0\\.0\\.1:(\\d+)/ for " + Pattern.quote(dir.toString())).matcher(line);
+            assertThat(m.matches()).as(line).isTrue();
+            String base = "http://127.0.0.1:" + m.group(1);
+            HttpClient http = HttpClient.newHttpClient();
+            HttpResponse<String> health = Cli.poll("healthy", () -> get(http, base + "/health/daemon"),
+                    r -> r != null && r.statusCode() == 200, java.time.Duration.ofSeconds(30));
+            assertThat(health.body()).contains("\"status\":\"alive\"");
+            assertThat(get(http, base + "/metrics").body()).contains("lifeline_beacon_up{beacon=\"daemon\"");
+            assertThat(serve.terminate()).isZero();
+        }
+    }
+
+    @Test
+    void aBadAddressIsAUsageError() {
+        Cli.Result r = Cli.run("serve", "--listen", "nowhere:port");
+        assertThat(r.exitCode()).as(r.toString()).isEqualTo(2);
+        assertThat(r.stderr()).contains("HOST:PORT");
+    }
+
+    private static HttpResponse<String> get(HttpClient http, String url) {
+        try {
+            return http.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
+        } catch (Exception notYet) {
+            return null;
+        }
+    }
+}

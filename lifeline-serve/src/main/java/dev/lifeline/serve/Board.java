@@ -1,0 +1,95 @@
+package dev.lifeline.serve;
+
+import dev.lifeline.Status;
+import dev.lifeline.Watcher;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+
+/**
+ * What the server knows: the last status the Watcher reported for each beacon, kept up to date
+ * by events. Requests and scrapes read it; nothing here probes a FIFO.
+ */
+final class Board {
+    /** One followed beacon. */
+    static final class Row {
+        final String name;
+        final Path path;
+        volatile Status status;
+        volatile long changedAtMillis;
+        final AtomicLong transitions = new AtomicLong();
+
+        Row(String name, Path path) {
+            this.name = name;
+            this.path = path;
+        }
+
+        String json() {
+            return Json.beacon(name, status, changedAtMillis, transitions.get());
+        }
+    }
+
+    private final Map<Path, Row> byPath = new ConcurrentHashMap<>();
+    private final Map<String, Row> byName = new ConcurrentHashMap<>();
+    private final List<Consumer<Row>> listeners = new CopyOnWriteArrayList<>();
+
+    /** Registers {@code path} under a name: its file name, or the whole path if that is taken. */
+    Row add(Path path) {
+        return byPath.computeIfAbsent(path, p -> {
+            String file = p.getFileName() == null ? p.toString() : p.getFileName().toString();
+            Row row = new Row(byName.containsKey(file) ? p.toString() : file, p);
+            byName.putIfAbsent(row.name, row);
+            return row;
+        });
+    }
+
+    /** The Watcher's listener: records the change and tells every subscriber. */
+    void changed(Watcher.Change change) {
+        Row row = byPath.get(change.path());
+        if (row == null) {
+            return;
+        }
+        if (change.previous().isPresent()) {
+            row.transitions.incrementAndGet();
+        }
+        row.status = change.status();
+        row.changedAtMillis = System.currentTimeMillis();
+        for (Consumer<Row> l : listeners) {
+            l.accept(row);
+        }
+    }
+
+    Row byName(String name) {
+        return byName.get(name);
+    }
+
+    /** Rows that have a status already, in name order. */
+    List<Row> rows() {
+        List<Row> rows = new ArrayList<>();
+        for (Row r : byPath.values()) {
+            if (r.status != null) {
+                rows.add(r);
+            }
+        }
+        rows.sort((a, b) -> a.name.compareTo(b.name));
+        return rows;
+    }
+
+    Collection<Row> all() {
+        return byPath.values();
+    }
+
+    void subscribe(Consumer<Row> listener) {
+        listeners.add(listener);
+    }
+
+    void unsubscribe(Consumer<Row> listener) {
+        listeners.remove(listener);
+    }
+}
