@@ -27,7 +27,7 @@ import picocli.CommandLine.TypeConversionException;
         exitCodeOnExecutionException = Main.EXIT_UNKNOWN,
         description = "Is the daemon alive? One non-blocking open of a FIFO answers.",
         subcommands = {CheckCommand.class, HoldCommand.class, WaitCommand.class, RunCommand.class, ExecCommand.class,
-                ServeCommand.class, DemoCommand.class, HelpCommand.class})
+                WatchCommand.class, StatusCommand.class, ServeCommand.class, DemoCommand.class, HelpCommand.class})
 public final class Main implements Runnable {
     /** LSB's "unknown": no answer could be had. Every failure that is not an answer exits with it. */
     static final int EXIT_UNKNOWN = 4;
@@ -47,7 +47,7 @@ public final class Main implements Runnable {
 
     @Override
     public void run() {
-        throw new ParameterException(spec.commandLine(), "Missing a command: check, hold, wait, run, exec, serve, demo or help");
+        throw new ParameterException(spec.commandLine(), "Missing a command: check, hold, wait, run, exec, watch, status, serve, demo or help");
     }
 
     private static final IExecutionExceptionHandler CRASH = (ex, cmd, parseResult) -> {
