@@ -130,9 +130,13 @@ public final class StatusCommand implements Callable<Integer> {
         return new Row(target, status, owner(target.beacon()), holder(probe), took);
     }
 
-    /** The holder's PID, where lifeline-core can know it; not yet (Probe.holderPid is to come). */
+    /**
+     * The holder's PID, where lifeline-core can know it (a holder made by lifeline announces itself
+     * with a POSIX read lock); null for other programs' beacons and for programs started by run.
+     */
     private static Long holder(Probe probe) {
-        return null;
+        java.util.OptionalLong pid = probe.holderPid();
+        return pid.isPresent() ? pid.getAsLong() : null;
     }
 
     private static String owner(Path beacon) {

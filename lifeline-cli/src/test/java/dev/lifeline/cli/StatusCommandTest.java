@@ -36,9 +36,10 @@ class StatusCommandTest {
             assertThat(lines).hasSize(6);
             assertThat(lines[0]).matches("STATE +LAST BEAT +DEADLINE +OWNER +PID +CHECK +PATH");
             assertThat(lines[1]).as("sorted by name; a regular file in DIR is no beacon")
-                    .matches("alive +- +- +root +- +\\d+ us +" + Pattern.quote(alive.toString()));
+                    .matches("alive +- +- +root +" + holder.process().pid() + " +\\d+ us +" + Pattern.quote(alive.toString()));
             assertThat(lines[2]).matches("dead +- +- +root +- +\\d+ us +" + Pattern.quote(dead.toString()));
-            assertThat(lines[3]).matches("hung +\\d+\\.\\ds ago +\\d+\\.\\ds ago +root +- +\\d+ us +" + Pattern.quote(hung.toString()));
+            assertThat(lines[3]).as("held by this JVM").matches("hung +\\d+\\.\\ds ago +\\d+\\.\\ds ago +root +"
+                    + ProcessHandle.current().pid() + " +\\d+ us +" + Pattern.quote(hung.toString()));
             assertThat(lines[4]).matches("absent +- +- +- +- +\\d+ us +" + Pattern.quote(absent.toString()));
             assertThat(lines[5]).matches("unknown +- +- +root +- +\\d+ us +" + Pattern.quote(file.toString()));
             assertThat(r.stdout()).as("no colour when stdout is not a terminal").doesNotContain("\u001b");
@@ -49,11 +50,11 @@ class StatusCommandTest {
             String[] objects = json.stdout().split("\n");
             assertThat(objects).hasSize(4);
             assertThat(objects[0]).matches("\\{\"path\":\"" + Pattern.quote(alive.toString())
-                    + "\",\"status\":\"alive\",\"owner\":\"root\",\"check_us\":\\d+}");
+                    + "\",\"status\":\"alive\",\"owner\":\"root\",\"pid\":" + holder.process().pid() + ",\"check_us\":\\d+}");
             assertThat(objects[1]).matches("\\{\"path\":\"" + Pattern.quote(dead.toString())
                     + "\",\"status\":\"dead\",\"owner\":\"root\",\"check_us\":\\d+}");
             assertThat(objects[2]).matches("\\{\"path\":\"" + Pattern.quote(hung.toString())
-                    + "\",\"status\":\"hung\",\"last_beat\":\"[^\"]+\",\"deadline\":\"[^\"]+\",\"owner\":\"root\",\"check_us\":\\d+}");
+                    + "\",\"status\":\"hung\",\"last_beat\":\"[^\"]+\",\"deadline\":\"[^\"]+\",\"owner\":\"root\",\"pid\":" + ProcessHandle.current().pid() + ",\"check_us\":\\d+}");
             assertThat(objects[3]).matches("\\{\"path\":\"" + Pattern.quote(file.toString())
                     + "\",\"status\":\"unknown\",\"fault\":\"not_a_fifo\",\"reason\":\"is a regular file, not a FIFO\",\"owner\":\"root\",\"check_us\":\\d+}");
 
