@@ -35,7 +35,7 @@ class FaultTest {
         try (Processes.Running child = Processes.startWrapped(List.of("prlimit", "--nofile=256:256", "--"),
                 System.getProperty("java.class.path"), "exhaust-open", path.toString())) {
             String line = child.nextLine();
-            // No stray temporary; the FIFO left at the path is a known bug (reported, failing test on
+            // No stray temporary; the FIFO left at the path is a known bug (reported: TrustBugsTest on branch trust-bugs;
             // the branch of failing tests): a failed open should leave nothing, so probes say ABSENT.
             assertThat(line).startsWith("refused TOO_MANY_OPEN_FILES EMFILE nothing-left=")
                     .endsWith("; then held ALIVE");
