@@ -328,9 +328,7 @@ class SoakTest {
         // A watcher change is judged over the span since its previous change, which always holds the
         // transition that caused it: the evidence is that every one fits, of every kind, and that
         // the watcher converges to the final truth (above).
-        // HUNG is left out here: the watcher misses the first promise of a holder it saw before its
-        // first beat (reported; TrustBugsTest on branch trust-bugs).
-        for (Status.State state : List.of(Status.State.ALIVE, Status.State.DEAD, Status.State.ABSENT)) {
+        for (Status.State state : List.of(Status.State.ALIVE, Status.State.HUNG, Status.State.DEAD, Status.State.ABSENT)) {
             assertThat(counted("watcher " + state)).as("watcher changes to " + state).isGreaterThan(20 * scale);
         }
         assertThat(counted("action kill")).isPositive();
@@ -381,10 +379,8 @@ class SoakTest {
                 pause(random, stopped ? 1_200 : 300);
                 if (child == null) {
                     Status.State before = slot.rule().only(0, 0);
-                    if (before == Status.State.DEAD && (slot.kind != Kind.PLAIN || random.nextInt(4) == 0)) {
-                        // An operator removes the stale FIFO. For a holder that beats this is also needed:
-                        // a stale FIFO keeps its last promise, and a new holder taking it over reads
-                        // HUNG until its first beat (a bug, reported; TrustBugsTest on branch trust-bugs).
+                    if (before == Status.State.DEAD && random.nextInt(4) == 0) {
+                        // An operator removes the stale FIFO.
                         slot.become(Rule.union(Rule.exactly(Status.State.DEAD), Rule.exactly(Status.State.ABSENT)));
                         Files.delete(slot.path);
                         slot.become(Rule.exactly(Status.State.ABSENT));
