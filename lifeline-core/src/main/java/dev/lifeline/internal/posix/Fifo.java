@@ -288,6 +288,11 @@ public final class Fifo {
                 if (probe >= 0) {
                     closeFifo(s, probe, s.statxDev(), s.statxIno());
                 }
+                if (stale) {
+                    // Before the open, not after: from the open on, probes see a holder, and
+                    // with the old times that holder would read HUNG for a moment.
+                    LibC.touchNow(s, path);
+                }
             }
             try {
                 Held held = openAndLock(s, path, mode, exclusive, uid, created, stale, settleDeadline);
@@ -372,10 +377,6 @@ public final class Fifo {
                     if (r < 0) {
                         throw errnoFailure(path, "fchmod", -r);
                     }
-                }
-                if (stale && !created) {
-                    // Clear the crashed holder's promise: both times now, no signature.
-                    LibC.futimens(s, fd, 0, Linux.UTIME_NOW, 0, Linux.UTIME_NOW);
                 }
                 int held = fd;
                 fd = -1;
