@@ -55,6 +55,11 @@ public final class ExecCommand implements Callable<Integer> {
             description = "Be the only holder: refused (125) while another process holds the beacon.")
     boolean exclusive;
 
+    @Option(names = "--sd-notify",
+            description = "Tell systemd READY=1 once the beacon is held, just before becoming CMD (same PID)."
+                    + " WATCHDOG=1 is then CMD's own business: no lifeline process stays to send it.")
+    boolean sdNotify;
+
     @Override
     public Integer call() {
         PrintWriter err = spec.commandLine().getErr();
@@ -66,6 +71,9 @@ public final class ExecCommand implements Callable<Integer> {
         }
         // Returns only by throwing; the beacon is still held here then, and must not outlive the
         // failure.
+        if (sdNotify) {
+            Notify.fromEnvironment(err).ifPresent(n -> Notify.ready(n, err));
+        }
         try {
             beacon.exec(command);
             throw new IllegalStateException("execve returned");

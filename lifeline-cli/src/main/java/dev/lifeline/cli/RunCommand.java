@@ -68,6 +68,11 @@ public final class RunCommand implements Callable<Integer> {
             description = "Be the only holder: refused (125) while another process holds the beacon.")
     boolean exclusive;
 
+    @Option(names = "--sd-notify",
+            description = "Tell systemd READY=1 once CMD runs holding the beacon, and pass the beacon's beats on as"
+                    + " WATCHDOG=1 (for Type=notify units with WatchdogSec=).")
+    boolean sdNotify;
+
     @Override
     public Integer call() throws InterruptedException {
         PrintWriter err = spec.commandLine().getErr();
@@ -94,6 +99,12 @@ public final class RunCommand implements Callable<Integer> {
             return refuse(err, "run", Programs.EXIT_NOT_EXECUTABLE, e.getMessage().replaceFirst("^lifeline: ", ""));
         }
         child.set(handover);
+        if (sdNotify) {
+            Notify.fromEnvironment(err).ifPresent(n -> {
+                Notify.ready(n, err);
+                Notify.feedWatchdog(n, path);
+            });
+        }
         Integer signal = pending.getAndSet(null);
         if (signal != null) {
             Signals.send(handover, signal);

@@ -1,0 +1,130 @@
+package dev.lifeline.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.yaml.snakeyaml.Yaml;
+
+/** The recipes in docs/recipes, checked with the tools and parsers that will read them. */
+class RecipesTest {
+    private static final Path RECIPES = Path.of("").toAbsolutePath().getParent().resolve("docs/recipes");
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void alertRulesPassPromtool() throws Exception {
+        Path promtool = Path.of("/usr/bin/promtool");
+        assertThat(Files.isExecutable(promtool)).as("promtool comes with the Debian package 'prometheus'").isTrue();
+        Cli.Result r = Cli.run(List.of(promtool.toString(), "check", "rules", RECIPES.resolve("alerts.yml").toString()),
+                null, Map.of());
+        assertThat(r.exitCode()).as(r.toString()).isZero();
+        assertThat(r.stdout()).contains("SUCCESS: 3 rules found");
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void theKubernetesSidecarAnswersTheLivenessProbeFromASharedEmptyDir() throws Exception {
+        Map<String, Object> deployment = new Yaml().load(Files.readString(RECIPES.resolve("kubernetes.yaml")));
+        assertThat(deployment).containsEntry("kind", "Deployment").containsEntry("apiVersion", "apps/v1");
+        Map<String, Object> pod = (Map<String, Object>) ((Map<String, Object>) ((Map<String, Object>) deployment.get("spec"))
+                .get("template")).get("spec");
+        List<Map<String, Object>> volumes = (List<Map<String, Object>>) pod.get("volumes");
+        assertThat(volumes).singleElement().satisfies(v -> assertThat(v).containsKey("emptyDir"));
+        Map<String, Map<String, Object>> containers = new HashMap<>();
+        for (Map<String, Object> c : (List<Map<String, Object>>) pod.get("containers")) {
+            containers.put((String) c.get("name"), c);
+        }
+        Map<String, Object> app = containers.get("app");
+        Map<String, Object> sidecar = containers.get("lifeline");
+        List<String> serve = (List<String>) sidecar.get("command");
+        assertThat(serve).containsSubsequence("serve", "--listen", "0.0.0.0:9464", "/run/lifeline");
+        Map<String, Object> probe = (Map<String, Object>) ((Map<String, Object>) app.get("livenessProbe")).get("httpGet");
+        assertThat(probe).containsEntry("path", "/health/app").containsEntry("port", 9464);
+        assertThat((List<String>) app.get("command")).contains("/run/lifeline/app");
+        for (Map<String, Object> c : List.of(app, sidecar)) {
+            assertThat((List<Map<String, Object>>) c.get("volumeMounts"))
+                    .anySatisfy(m -> assertThat(m).containsEntry("name", "beacons").containsEntry("mountPath", "/run/lifeline"));
+        }
+        // The command line the sidecar runs parses as lifeline's own.
+        assertThat(Main.commandLine().parseArgs(serve.subList(1, serve.size()).toArray(String[]::new))
+                .subcommand().commandSpec().name()).isEqualTo("serve");
+    }
+
+    @Test
+    void theSystemdUnitIsANotifyServiceWithAWatchdog() throws Exception {
+        Map<String, Map<String, String>> unit = new HashMap<>();
+        String section = null;
+        for (String line : Files.readAllLines(RECIPES.resolve("worker.service"))) {
+            line = line.strip();
+            if (line.isEmpty() || line.startsWith("#")) {
+                continue;
+            }
+            if (line.startsWith("[") && line.endsWith("]")) {
+                section = line.substring(1, line.length() - 1);
+                unit.put(section, new HashMap<>());
+                continue;
+            }
+            assertThat(section).as("a key before any section: " + line).isNotNull();
+            int eq = line.indexOf('=');
+            assertThat(eq).as("not KEY=VALUE: " + line).isPositive();
+            unit.get(section).put(line.substring(0, eq), line.substring(eq + 1));
+        }
+        assertThat(unit).containsKeys("Unit", "Service", "Install");
+        Map<String, String> service = unit.get("Service");
+        assertThat(service).containsEntry("Type", "notify").containsKey("WatchdogSec");
+        String[] exec = service.get("ExecStart").split(" ");
+        assertThat(exec[0]).endsWith("/lifeline");
+        // The arguments parse as lifeline's, with --sd-notify on run.
+        var parsed = Main.commandLine().parseArgs(java.util.Arrays.copyOfRange(exec, 1, exec.length));
+        assertThat(parsed.subcommand().commandSpec().name()).isEqualTo("run");
+        assertThat(parsed.subcommand().hasMatchedOption("--sd-notify")).isTrue();
+    }
+
+    @Test
+    void theStartAndWaitScriptWaitsForUpThenForDeath() throws Exception {
+        // lifeline on PATH is this build; the worker writes its pid and sleeps.
+        Path bin = Files.createDirectories(dir.resolve("bin"));
+        String cp = System.getProperty("java.class.path");
+        Path shim = Files.writeString(bin.resolve("lifeline"), "#!/bin/sh\nexec '" + Cli.javaBinary()
+                + "' --enable-native-access=ALL-UNNAMED -cp '" + cp + "' dev.lifeline.cli.Main \"$@\"\n");
+        assertThat(shim.toFile().setExecutable(true)).isTrue();
+        Path pidFile = dir.resolve("worker.pid");
+        Path worker = Files.writeString(dir.resolve("worker"), "#!/bin/sh\necho $$ > '" + pidFile + "'\nexec sleep 1000\n");
+        assertThat(worker.toFile().setExecutable(true)).isTrue();
+        Path runtime = Files.createDirectories(dir.resolve("runtime"));
+        Map<String, String> env = Map.of("PATH", bin + ":" + System.getenv("PATH"), "WORKER", worker.toString(),
+                "XDG_RUNTIME_DIR", runtime.toString());
+        List<String> lines = new ArrayList<>();
+        Process script = Cli.start(List.of("sh", RECIPES.resolve("start-and-wait.sh").toString()), dir, env);
+        try (var out = new java.io.BufferedReader(new java.io.InputStreamReader(script.getInputStream()))) {
+            lines.add(out.readLine());
+            assertThat(lines).containsExactly("worker is up");
+            long pid = Long.parseLong(Cli.poll("the worker's pid", () -> read(pidFile), s -> !s.isEmpty(),
+                    Duration.ofSeconds(60)).trim());
+            assertThat(Cli.run(List.of("kill", "-KILL", String.valueOf(pid)), null, Map.of()).exitCode()).isZero();
+            assertThat(script.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(script.exitValue()).isZero();
+            assertThat(new String(script.getErrorStream().readAllBytes())).contains("worker is gone");
+        } finally {
+            script.destroyForcibly();
+        }
+    }
+
+    private static String read(Path p) {
+        try {
+            return Files.exists(p) ? Files.readString(p) : "";
+        } catch (java.io.IOException e) {
+            return "";
+        }
+    }
+}
