@@ -113,13 +113,15 @@ public final class Report {
         List<String> lines = Files.readAllLines(file);
         for (String line : lines.subList(1, lines.size())) {
             List<String> f = csvFields(line);
-            String bench = f.get(0).substring(f.get(0).lastIndexOf('.') + 1);
+            // "pkg.Class.method" or "pkg.Class.method:gc.alloc.rate.norm": the colon first, then the dot.
+            String bench = f.get(0);
             String secondary = null;
             int colon = bench.indexOf(':');
             if (colon > 0) {
                 secondary = bench.substring(colon + 1);
                 bench = bench.substring(0, colon);
             }
+            bench = bench.substring(bench.lastIndexOf('.') + 1);
             double score = Double.parseDouble(f.get(4));
             double error = f.get(5).isEmpty() || f.get(5).equals("NaN") ? Double.NaN : Double.parseDouble(f.get(5));
             double[] v = map.computeIfAbsent(bench, b -> new double[] {Double.NaN, Double.NaN, Double.NaN});
@@ -309,15 +311,25 @@ public final class Report {
         s.append("![lifeline against the alternatives](chart.svg)\n\n");
         s.append("## Targets (issue 6)\n\n").append(targets()).append('\n');
         s.append("## One check, lifeline against the alternatives\n\n");
-        s.append("JMH 1.37, average time, 1 fork, 3 x 1 s warm-up, 5 x 1 s measurement, `-prof gc`. Every check is"
+        s.append("JMH 1.37, average time, 2 forks, each 3 x 1 s warm-up and 5 x 1 s measurement, `-prof gc`. Every check is"
                 + " prepared once and answers \"alive\" about the same daemon, a separate process. System calls per check"
                 + " counted with `strace -c -f` over two runs of a driver doing N1 and N2 checks: (count(N2) - count(N1)) /"
                 + " (N2 - N1), calls below 0.05 per check left out. The C loop makes lifeline's calls through the same C"
-                + " library, median of 5 one-second rounds.\n\n");
+                + " library: the median of 10 one-second rounds, 5 just before JMH and 5 just after, so that both see"
+                + " the same machine.\n\n");
         s.append(checksTable()).append('\n');
+        s.append("Reading the alternatives: a lock file probed through a channel kept open is one `fcntl` and no"
+                + " path walk, but the checker needs write access to the daemon's lock file, allocates on every"
+                + " check, and the check must never be made by the daemon's own process (POSIX locks are per process:"
+                + " closing any descriptor of the file drops them). ProcessHandle.isAlive on a known PID answers only"
+                + " for a PID learnt in this JVM; from a PID file it becomes the verified PID-file row. Connect-based"
+                + " checks also cost the daemon an accept and a close for every check.\n\n");
         s.append("## Death notice: SIGKILL of the holder to the observer knowing\n\n");
-        s.append("The holder is a JVM holding a beacon, started through `sh -c '... &'` so that it is not the"
-                + " measuring JVM's child; the clock starts just before `kill(pid, SIGKILL)` and stops in the observer's"
+        s.append("Two holders, each started through `sh -c '... &'` so that it is not the measuring JVM's child:"
+                + " a tiny C program holding the FIFO (bench/c/holder.c: the notice itself) and a JVM holding a Beacon"
+                + " (a real Java daemon: the kernel lets go of the FIFO only after tearing down the JVM's memory and"
+                + " threads, and every observer waits for that). Each holder is killed once it has gone quiet;"
+                + " the clock starts just before `kill(pid, SIGKILL)` and stops in the observer's"
                 + " own completion. One observer per run. onExit is armed just before the kill, its best case: its poll"
                 + " interval starts at 300 ms and grows to 5 s the longer it waits.\n\n");
         s.append("| observer | runs | p50 (us) | p90 (us) | p99 (us) | max (us) |\n| --- | ---: | ---: | ---: | ---: | ---: |\n");

@@ -37,7 +37,7 @@ import java.util.stream.Stream;
  * <li>a sweep: list the directory and check every beacon with a fresh {@link Probe}, as a
  *     {@code status} over the directory would.
  * </ul>
- * Writes {@code count p50 p90 p99 max(us) heapBytesPerBeacon idleCpuPercent sweepMillis} rows.
+ * Writes {@code count samples p50 p90 p99 max(us) heapBytesPerBeacon idleCpuPercent sweepMillis} rows.
  */
 public final class WatcherScale {
     private static final long DEADLINE_SECONDS = 60;
@@ -111,8 +111,9 @@ public final class WatcherScale {
                     nanos[s] = c.nanoTime() - before;
                 }
                 double sweepMillis = sweep(dir, count - samples);
-                return String.format(Locale.ROOT, "%d\t%s\t%d\t%.2f\t%.1f", count, new Percentiles(nanos).row().substring(
-                        String.valueOf(samples).length() + 1), heapPerBeacon, idle, sweepMillis);
+                // count, then samples p50 p90 p99 max (Percentiles.row), then the rest
+                return String.format(Locale.ROOT, "%d\t%s\t%d\t%.2f\t%.1f", count, new Percentiles(nanos).row(),
+                        heapPerBeacon, idle, sweepMillis);
             } finally {
                 watcher.close();
             }

@@ -98,10 +98,12 @@ class BenchSmokeTest {
         assertThat(report.syscalls.get("lifelineLive")).containsOnlyKeys("openat").containsEntry("openat", 1.0);
         assertThat(report.targets())
                 .contains("| live 1.05x, dead 1.08x | met |")
+                .contains("at most 0.01 B/op")
                 .contains("| at least 3x faster than a Unix-socket connect | 5.7x | met |")
                 .contains("| at least 3x faster than a verified PID file | 8.6x | met |")
                 .contains("p50 0.04 ms, p99 0.10 ms | met |");
-        assertThat(report.markdown()).contains("| lifeline check, live | 1,050 |");
+        assertThat(report.markdown()).contains("| lifeline check, live | 1,050 | 10.0 | 0.01 | 1.00x | 1.0: openat 1.0 |")
+                .contains("| Unix socket connect | 6,000 | 10.0 | 400 | 5.71x | - |");
         assertThat(report.svg()).startsWith("<svg").contains("lifeline check, live").endsWith("</svg>\n");
     }
 }
