@@ -1,0 +1,109 @@
+package dev.lifeline.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.lifeline.Status;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * What `mvn verify` checks of the benchmarks, in seconds: every benchmark's setup starts the daemon
+ * and each check answers as the daemon is; teardown ends it. The benchmarks themselves run only
+ * from bench/run.sh.
+ */
+class BenchSmokeTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void everyBenchmarkRunsOnceBetweenSetupAndTeardown() throws Exception {
+        CheckBench bench = new CheckBench();
+        CheckBench.Env env = new CheckBench.Env();
+        env.start(); // itself fails unless every check sees the daemon alive
+        try {
+            assertThat(bench.lifelineLive(env).state()).isEqualTo(Status.State.ALIVE);
+            assertThat(bench.lifelineLive2Threads(env).state()).isEqualTo(Status.State.ALIVE);
+            assertThat(bench.lifelineDead(env).state()).isEqualTo(Status.State.DEAD);
+            assertThat(bench.lifelineDead2Threads(env).state()).isEqualTo(Status.State.DEAD);
+            assertThat(bench.pidFileVerified(env)).isTrue();
+            assertThat(bench.processHandleIsAlive(env)).isTrue();
+            assertThat(bench.unixSocketConnect(env)).isTrue();
+            assertThat(bench.tcpConnect(env)).isTrue();
+            assertThat(bench.lockFileTryLock(env)).isTrue();
+            assertThat(bench.lockFileTryLockOpenOnce(env)).isTrue();
+        } finally {
+            env.stop();
+        }
+        assertThat(env.daemon.dir()).doesNotExist();
+    }
+
+    @Test
+    void everyCheckAnswersDeadOnceTheDaemonIsKilled() throws Exception {
+        try (ServedDaemon daemon = ServedDaemon.start()) {
+            Checks checks = new Checks(daemon);
+            try {
+                for (String kind : Checks.KINDS) {
+                    assertThat(checks.run(kind)).as(kind).isTrue();
+                }
+                daemon.kill(); // SIGKILL: no clean-up, every file stays behind
+                assertThat(checks.lifelineLive().state()).isEqualTo(Status.State.DEAD);
+                assertThat(checks.pidFileVerified()).isFalse();
+                assertThat(checks.processHandleIsAlive()).isFalse();
+                assertThat(checks.unixSocketConnect()).isFalse();
+                assertThat(checks.tcpConnect()).isFalse();
+                assertThat(checks.lockFileTryLock()).isFalse();
+                assertThat(checks.lockFileTryLockOpenOnce()).isFalse();
+            } finally {
+                checks.close();
+            }
+        }
+    }
+
+    @Test
+    void reportComputesTargetsAsRatiosOfTheSameRun() throws Exception {
+        Files.writeString(dir.resolve("machine.txt"), "date: 2000-01-01\narch: x86_64\ncores: 2\ncpu: test\nkernel: 6\njdk: 25\n");
+        Files.writeString(dir.resolve("c-loop.txt"), "live 1000.0\ndead 800.0\n");
+        StringBuilder csv = new StringBuilder("\"Benchmark\",\"Mode\",\"Threads\",\"Samples\",\"Score\",\"Score Error (99.9%)\",\"Unit\"\n");
+        double[] scores = {1050, 860, 1500, 1200, 9000, 4000, 6000, 50000, 3000, 1500};
+        int i = 0;
+        for (String name : Report.NAMES.keySet()) {
+            csv.append("\"dev.lifeline.bench.CheckBench.").append(name).append("\",\"avgt\",1,5,")
+                    .append(scores[i++]).append(",10.0,\"ns/op\"\n");
+            csv.append("\"dev.lifeline.bench.CheckBench.").append(name).append(":gc.alloc.rate.norm\",\"avgt\",1,5,")
+                    .append(name.startsWith("lifeline") ? "0.01" : "400").append(",0.5,\"B/op\"\n");
+        }
+        Files.writeString(dir.resolve("jmh.csv"), csv);
+        Path strace = Files.createDirectory(dir.resolve("strace"));
+        String header = "% time     seconds  usecs/call     calls    errors syscall\n"
+                + "------ ----------- ----------- --------- --------- ----------------\n";
+        Files.writeString(strace.resolve("lifelineLive-1000.txt"), header
+                + " 50.00    0.000010           1      1500           openat\n"
+                + " 50.00    0.000010           1      1000        12 futex\n"
+                + "100.00    0.000020                  2500        12 total\n");
+        Files.writeString(strace.resolve("lifelineLive-6000.txt"), header
+                + " 50.00    0.000010           1      6500           openat\n"
+                + " 50.00    0.000010           1      1001        12 futex\n"
+                + "100.00    0.000020                  7501        12 total\n");
+        Files.writeString(dir.resolve("cli.csv"), "command,mean,stddev,median,user,system,min,max\n"
+                + "empty JVM,0.040,0.001,0.040,0.030,0.010,0.039,0.042\n");
+        Files.writeString(dir.resolve("death.tsv"), "onDeath, C holder\t50\t30.0\t40.0\t90.0\t100.0\n"
+                + "Watcher, C holder\t50\t35.0\t45.0\t95.0\t110.0\n"
+                + "ProcessHandle.onExit, JVM holder\t10\t300000.0\t400000.0\t500000.0\t500000.0\n");
+        Files.writeString(dir.resolve("scale.tsv"), "0\t-\t-\t-\t-\t-\t-\t0.10\t-\n1\t1\t30.0\t30.0\t30.0\t30.0\t1300\t0.10\t0.1\n");
+        Files.writeString(dir.resolve("stack.txt"), "100% RUNNABLE\n");
+
+        Report report = new Report(dir);
+        assertThat(report.syscalls.get("lifelineLive")).containsOnlyKeys("openat").containsEntry("openat", 1.0);
+        assertThat(report.targets())
+                .contains("| live 1.05x, dead 1.08x | met |")
+                .contains("at most 0.01 B/op")
+                .contains("| at least 3x faster than a Unix-socket connect | 5.7x | met |")
+                .contains("| at least 3x faster than a verified PID file | 8.6x | met |")
+                .contains("p50 0.04 ms, p99 0.10 ms | met |");
+        assertThat(report.markdown()).contains("| lifeline check, live | 1,050 | 10.0 | 0.01 | 1.00x | 1.0: openat 1.0 |")
+                .contains("| Unix socket connect | 6,000 | 10.0 | 400 | 5.71x | - |");
+        assertThat(report.svg()).startsWith("<svg").contains("lifeline check, live").endsWith("</svg>\n");
+    }
+}
