@@ -21,15 +21,19 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  */
 @ConfigurationProperties("lifeline")
 public class LifelineProperties {
+    /** The application's own beacon. */
     private final Beacon beacon = new Beacon();
+
+    /**
+     * Beacons of the daemons this application depends on, by the name that health and metrics
+     * show.
+     */
     private Map<String, Path> dependencies = new LinkedHashMap<>();
 
-    /** The application's own beacon. */
     public Beacon getBeacon() {
         return beacon;
     }
 
-    /** Beacons of the daemons this application depends on, by the name health and metrics show. */
     public Map<String, Path> getDependencies() {
         return dependencies;
     }
@@ -40,12 +44,26 @@ public class LifelineProperties {
 
     /** {@code lifeline.beacon.*}. */
     public static class Beacon {
+        /** Where the application holds its beacon, a FIFO; unset: no beacon. */
         private Path path;
+
+        /**
+         * Hold the beacon exclusively: while this application lives, another one configured with
+         * the same path fails to start.
+         */
         private boolean exclusive = true;
-        private boolean trustDirectory;
+
+        /**
+         * Hold the beacon even in a directory others could rearrange, or on a remote file system.
+         */
+        private boolean trustDirectory = false;
+
+        /**
+         * What each beat promises: probes answer HUNG once this long has passed since the last
+         * beat. Beats come every third of it, while the liveness state is CORRECT.
+         */
         private Duration heartbeat = Duration.ofSeconds(10);
 
-        /** Where the application holds its beacon; none if unset. */
         public Path getPath() {
             return path;
         }
@@ -54,10 +72,6 @@ public class LifelineProperties {
             this.path = path;
         }
 
-        /**
-         * Hold the beacon exclusively ({@code BeaconOption.EXCLUSIVE}): while this application
-         * lives, a second one configured with the same path fails to start. Default true.
-         */
         public boolean isExclusive() {
             return exclusive;
         }
@@ -66,10 +80,6 @@ public class LifelineProperties {
             this.exclusive = exclusive;
         }
 
-        /**
-         * Hold the beacon even in a directory others could rearrange, or on a remote file system
-         * ({@code BeaconOption.TRUST_DIRECTORY}). Default false.
-         */
         public boolean isTrustDirectory() {
             return trustDirectory;
         }
@@ -78,10 +88,6 @@ public class LifelineProperties {
             this.trustDirectory = trustDirectory;
         }
 
-        /**
-         * What each beat promises: probes answer HUNG once this much time has passed since the
-         * last beat. Beats come every third of it while the liveness state is CORRECT. Default 10s.
-         */
         public Duration getHeartbeat() {
             return heartbeat;
         }

@@ -24,9 +24,11 @@ import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.availability.AvailabilityChangeEvent;
 import org.springframework.boot.availability.LivenessState;
+import org.springframework.boot.micrometer.metrics.test.autoconfigure.AutoConfigureMetrics;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.ApplicationContext;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -34,9 +36,13 @@ import org.springframework.test.context.DynamicPropertySource;
  * A real Spring Boot web application on a random port, with its own beacon (heartbeat 300 ms)
  * and three dependencies: {@code db}, held by a child JVM that the test kills; {@code clock},
  * held by a child JVM that beats; {@code junk}, a regular file lifeline cannot call a beacon.
+ * Metrics are exported (Prometheus), as they are outside tests.
  */
 @SpringBootTest(classes = TestApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = {"management.endpoint.health.show-details=always", "lifeline.beacon.heartbeat=300ms"})
+        properties = {"management.endpoint.health.show-details=always", "lifeline.beacon.heartbeat=300ms",
+                "management.endpoints.web.exposure.include=health,prometheus"})
+@AutoConfigureMetrics
+@DirtiesContext // closed after this class, before its directory is removed
 class ActuatorTest {
     static final Duration PROMISE = Duration.ofMillis(300);
     static final HttpClient HTTP = HttpClient.newHttpClient();
@@ -87,7 +93,9 @@ class ActuatorTest {
     @Test
     void hungWhileLivenessIsBrokenAliveAgainOnceCorrect() {
         Path app = dir.resolve("app");
-        awaitState(app, Status.State.ALIVE);
+        // Beating first: a beacon that never promised anything cannot miss a deadline.
+        await(app + " beating", Probe.of(app)::check,
+                s -> s.state() == Status.State.ALIVE && s.deadline().isPresent());
         AvailabilityChangeEvent.publish(context, LivenessState.BROKEN);
         try {
             Status hung = awaitState(app, Status.State.HUNG);
@@ -152,12 +160,31 @@ class ActuatorTest {
         assertThat(gauge("lifeline.beacon.state", "junk", "state", "unknown")).isEqualTo(1.0);
     }
 
+    @Test
+    void prometheusScrapeNamesAndLabelsAsLifelineServe() {
+        String clock = "{beacon=\"clock\",path=\"" + dir.resolve("clock") + "\"";
+        String scrape = await("a scrape with clock's heartbeat", () -> get("/actuator/prometheus").body(),
+                body -> body.contains("lifeline_beacon_heartbeat_age_seconds" + clock + "}"));
+        assertThat(scrape.lines())
+                .contains("lifeline_beacon_up" + clock + "} 1.0")
+                .contains("lifeline_beacon_state" + clock + ",state=\"alive\"} 1.0")
+                .contains("lifeline_beacon_state" + clock + ",state=\"hung\"} 0.0")
+                .contains("lifeline_beacon_state" + clock + ",state=\"dead\"} 0.0")
+                .contains("lifeline_beacon_state" + clock + ",state=\"absent\"} 0.0")
+                .contains("lifeline_beacon_state" + clock + ",state=\"unknown\"} 0.0")
+                .anyMatch(line -> line.startsWith("lifeline_beacon_heartbeat_deadline_seconds" + clock + "} "));
+    }
+
     private double gauge(String name, String beacon, String... tags) {
         return meters.get(name).tag("beacon", beacon).tags(tags).gauge().value();
     }
 
     private HttpResponse<String> health() {
-        URI uri = URI.create("http://127.0.0.1:" + port + "/actuator/health");
+        return get("/actuator/health");
+    }
+
+    private HttpResponse<String> get(String path) {
+        URI uri = URI.create("http://127.0.0.1:" + port + path);
         try {
             return HTTP.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).build(),
                     HttpResponse.BodyHandlers.ofString());

@@ -13,13 +13,17 @@ import dev.lifeline.Status;
 import java.nio.file.Path;
 import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /** Real Spring Boot applications (no web server) started and closed by the test itself. */
+@ExtendWith(OutputCaptureExtension.class)
 class LifecycleTest {
     @TempDir
     Path dir;
@@ -45,7 +49,7 @@ class LifecycleTest {
     }
 
     @Test
-    void aSecondInstanceOnTheSameBeaconFailsToStart() {
+    void aSecondInstanceOnTheSameBeaconFailsToStartAndSaysWhy(CapturedOutput output) {
         Path beacon = dir.resolve("app");
         try (ConfigurableApplicationContext first = run("lifeline.beacon.path=" + beacon)) {
             assertThatThrownBy(() -> run("lifeline.beacon.path=" + beacon))
@@ -53,6 +57,10 @@ class LifecycleTest {
                     .extracting(BeaconException::fault).isEqualTo(Fault.HELD);
             assertThat(Probe.of(beacon).check().state()).isEqualTo(Status.State.ALIVE);
             assertThat(first.isActive()).isTrue();
+            assertThat(output.getOut() + output.getErr())
+                    .contains("APPLICATION FAILED TO START")
+                    .contains("lifeline could not hold the application's beacon (lifeline.beacon.path): " + beacon)
+                    .contains("most likely another instance of this application");
         }
         awaitState(beacon, Status.State.ABSENT);
     }
