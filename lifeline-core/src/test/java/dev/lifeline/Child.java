@@ -22,6 +22,21 @@ import java.util.List;
  * <li>{@code check PATH}: prints the status of one check.
  * <li>{@code exhaust PATH}: opens files until the descriptor table is full, then prints the status
  *     of one check (the check itself needs a descriptor).
+ * <li>{@code soak PATH plain|beat|heartbeat:MILLIS}: holds a beacon (with a {@link Heartbeat}
+ *     for the last kind), prints {@code held}, then obeys its standard input: {@code beat MILLIS}
+ *     beats and prints {@code beat BEFORE AFTER} (wall-clock ms around the call), {@code halt}
+ *     crashes at once ({@code Runtime.halt}, no cleanup). A heartbeat holder
+ *     prints {@code held} only once its first promise is visible. End of input closes the beacon, prints
+ *     {@code closed}, exits 0.
+ * <li>{@code race PATH ROUNDS}: ROUNDS times, tries to hold PATH exclusively; when it does, prints
+ *     {@code held T INO FDINO} and {@code release T INO FDINO} (T = {@link System#nanoTime()},
+ *     CLOCK_MONOTONIC, comparable across processes; INO = the inode the path names, FDINO = the
+ *     inode of the descriptor it holds), then closes; prints {@code refused FAULT} otherwise,
+ *     and {@code done} at the end.
+ * <li>{@code exhaust-open PATH}, {@code exhaust-watch PATH}: as {@code exhaust}, for
+ *     {@link Beacon#open} and for {@link Watcher#start}, {@link Probe#awaitDeath} and
+ *     {@link Probe#awaitAlive}: one line of outcomes, then the same calls again once descriptors
+ *     are free.
  * </ul>
  */
 public final class Child {
@@ -54,6 +69,10 @@ public final class Child {
             }
             case "holdmany" -> holdMany(path, Integer.parseInt(args[2]));
             case "heartbeat" -> heartbeat(path, java.time.Duration.ofMillis(Long.parseLong(args[2])));
+            case "soak" -> soak(path, args[2]);
+            case "race" -> race(path, Integer.parseInt(args[2]));
+            case "exhaust-open" -> exhaustOpen(path);
+            case "exhaust-watch" -> exhaustWatch(path);
             default -> throw new IllegalArgumentException(args[0]);
         }
     }
@@ -138,5 +157,168 @@ public final class Child {
         Files.delete(file);
         System.out.println(status.state() + " " + status.fault().orElse(null) + " " + status.errno().orElse(null)
                 + " after " + hoard.size() + " files");
+    }
+
+    private static void soak(Path path, String kind) throws IOException {
+        Beacon beacon;
+        try {
+            beacon = Beacon.open(path);
+        } catch (BeaconException e) {
+            System.out.println("refused " + e.fault() + " " + e.getMessage());
+            System.exit(3);
+            return;
+        }
+        Heartbeat heartbeat = kind.startsWith("heartbeat:")
+                ? Heartbeat.whileHealthy(beacon, java.time.Duration.ofMillis(Long.parseLong(kind.substring(10))), () -> true)
+                : null;
+        if (heartbeat != null) {
+            // "held" means promised too: the first beat runs on the heartbeat's thread, a moment later.
+            long deadline = System.nanoTime() + 30_000_000_000L;
+            while (Probe.of(path).check().deadline().isEmpty() && System.nanoTime() - deadline < 0) {
+                Thread.onSpinWait();
+            }
+        }
+        System.out.println("held");
+        System.out.flush();
+        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        String line;
+        while ((line = in.readLine()) != null) {
+            if (line.equals("halt")) {
+                Runtime.getRuntime().halt(7);
+            } else if (line.startsWith("beat ")) {
+                long before = System.currentTimeMillis();
+                beacon.beat(java.time.Duration.ofMillis(Long.parseLong(line.substring(5))));
+                long after = System.currentTimeMillis();
+                System.out.println("beat " + before + " " + after);
+                System.out.flush();
+            }
+        }
+        if (heartbeat != null) {
+            heartbeat.close();
+        }
+        beacon.close();
+        System.out.println("closed");
+        System.out.flush();
+    }
+
+    private static void race(Path path, int rounds) throws IOException {
+        for (int i = 0; i < rounds; i++) {
+            Beacon beacon;
+            try {
+                beacon = Beacon.open(path, BeaconOption.EXCLUSIVE);
+            } catch (BeaconException e) {
+                System.out.println("refused " + e.fault());
+                continue;
+            }
+            long held = System.nanoTime();
+            String identity = identity(path);
+            System.out.println("held " + held + " " + identity);
+            String again = identity(path);
+            long release = System.nanoTime();
+            System.out.println("release " + release + " " + again);
+            beacon.close();
+        }
+        System.out.println("done");
+        System.out.flush();
+    }
+
+    /** "INO FDINO": the inode the path names now, and that of our descriptor open on it. */
+    private static String identity(Path path) throws IOException {
+        Object ino;
+        try {
+            ino = Files.getAttribute(path, "unix:ino", java.nio.file.LinkOption.NOFOLLOW_LINKS);
+        } catch (java.nio.file.NoSuchFileException gone) {
+            ino = "gone";
+        }
+        Object fdIno = "none";
+        try (var fds = Files.list(Path.of("/proc/self/fd"))) {
+            for (Path fd : (Iterable<Path>) fds::iterator) {
+                try {
+                    String target = Files.readSymbolicLink(fd).toString();
+                    if (target.equals(path.toString()) || target.equals(path + " (deleted)")) {
+                        fdIno = Files.getAttribute(fd, "unix:ino");
+                    }
+                } catch (IOException closedMeanwhile) {
+                    // the descriptor that lists the directory, gone by now
+                }
+            }
+        }
+        return ino + " " + fdIno;
+    }
+
+    /** Fills the descriptor table, then opens a beacon; prints the outcome, then again with room. */
+    private static void exhaustOpen(Path path) throws IOException {
+        Beacon.open(path.resolveSibling("warm-up")).close(); // link the native calls first
+        List<RandomAccessFile> hoard = hoard();
+        String full = tryOpen(path);
+        boolean leftNothing = !Files.exists(path, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+        release(hoard);
+        try (var files = Files.list(path.getParent())) {
+            System.out.println(full + " nothing-left=" + leftNothing + " files=" + files.count()
+                    + " after " + hoard.size() + " files; then " + tryOpen(path));
+        }
+    }
+
+    private static String tryOpen(Path path) {
+        try (Beacon beacon = Beacon.open(path)) {
+            return "held " + Probe.of(path).check().state();
+        } catch (BeaconException e) {
+            return "refused " + e.fault() + " " + e.errno().orElse(null);
+        }
+    }
+
+    /** With the descriptor table full: a watcher, a death wait and a birth wait; each says why it cannot. */
+    private static void exhaustWatch(Path path) throws Exception {
+        Probe probe = Probe.of(path);
+        try (Watcher w = Watcher.start(change -> { })) {
+            w.watch(path);
+        }
+        probe.awaitDeath(java.time.Duration.ZERO);
+        // Load what a birth wait needs (a wait on a held beacon returns before it would).
+        Probe.of(path.resolveSibling("never")).awaitAlive(java.time.Duration.ZERO);
+        List<RandomAccessFile> hoard = hoard();
+        StringBuilder out = new StringBuilder();
+        try (Watcher w = Watcher.start(change -> { })) {
+            out.append("watcher started");
+        } catch (IOException e) {
+            out.append("watcher refused: ").append(e.getMessage());
+        }
+        Status death = probe.awaitDeath(java.time.Duration.ofMillis(100));
+        out.append("; awaitDeath ").append(death.state()).append(' ').append(death.fault().orElse(null)).append(' ')
+                .append(death.errno().orElse(null));
+        Status birth = probe.awaitAlive(java.time.Duration.ofMillis(100));
+        out.append("; awaitAlive ").append(birth.state()).append(' ').append(birth.fault().orElse(null)).append(' ')
+                .append(birth.errno().orElse(null));
+        int size = hoard.size();
+        release(hoard);
+        out.append(" after ").append(size).append(" files; then ");
+        try (Watcher w = Watcher.start(change -> { })) {
+            out.append("watcher started");
+        }
+        out.append(", awaitDeath ").append(probe.awaitDeath(java.time.Duration.ofMillis(100)).state());
+        System.out.println(out);
+    }
+
+    private static List<RandomAccessFile> hoard() throws IOException {
+        Path file = Files.createTempFile("lifeline-exhaust", ".tmp");
+        List<RandomAccessFile> hoard = new ArrayList<>();
+        try {
+            while (true) {
+                hoard.add(new RandomAccessFile(file.toFile(), "r"));
+            }
+        } catch (IOException full) {
+            if (!String.valueOf(full.getMessage()).contains("Too many open files")) {
+                throw full;
+            }
+        } finally {
+            Files.delete(file);
+        }
+        return hoard;
+    }
+
+    private static void release(List<RandomAccessFile> hoard) throws IOException {
+        for (RandomAccessFile f : hoard) {
+            f.close();
+        }
     }
 }

@@ -89,13 +89,13 @@ class ConcurrencyTest {
                     Beacon beacon = Beacon.open(path, i % 3 == 0 ? new BeaconOption[] {BeaconOption.EXCLUSIVE}
                             : new BeaconOption[0]);
                     phase.incrementAndGet(); // 2: held
-                    for (int spin = 0; spin < 200; spin++) {
+                    for (int spin = 0; spin < 2_000; spin++) {
                         Thread.onSpinWait();
                     }
                     phase.incrementAndGet(); // 3: closing
                     beacon.close();
                     phase.incrementAndGet(); // 0: gone
-                    for (int spin = 0; spin < 200; spin++) {
+                    for (int spin = 0; spin < 2_000; spin++) {
                         Thread.onSpinWait();
                     }
                 }

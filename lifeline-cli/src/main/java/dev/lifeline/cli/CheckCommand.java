@@ -72,9 +72,12 @@ public final class CheckCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        Target target = Target.of(path);
         Status status;
+        Probe probe;
         try {
-            status = Probe.of(path).check();
+            probe = Probe.of(target.beacon());
+            status = probe.check();
         } catch (UnsupportedOperationException | IllegalArgumentException | IllegalCallerException e) {
             // No check could even start (unsupported platform, native access denied): still an
             // answer of the documented shape, "unknown", with the reason on stderr.
@@ -85,10 +88,20 @@ public final class CheckCommand implements Callable<Integer> {
         }
         // The times in the human line are ages: measured against one instant, taken at once.
         Instant now = Instant.now();
+        warn(err, probe);
         if (status.state() == Status.State.UNKNOWN) {
             unknown(err, "check " + path, status);
         }
-        return answer(out, err, output, "check " + path, human(status, now), json(status), exitCode(status.state()));
+        return answer(out, err, output, "check " + path, human(target, status, now), json(target, status, null),
+                exitCode(status.state()));
+    }
+
+    /** The strict checks' concerns about a beacon's place, as {@code lifeline: warning: ...} lines. */
+    static void warn(PrintWriter err, Probe probe) {
+        for (String warning : probe.warnings()) {
+            err.println("lifeline: warning: " + probe.path() + ": " + warning);
+        }
+        err.flush();
     }
 
     /** {@code lifeline: unable to <what>: <reason> (<ERRNO>)} on stderr, for an UNKNOWN answer. */
@@ -135,16 +148,29 @@ public final class CheckCommand implements Callable<Integer> {
      * {@code /run/x: hung (last beat 12.3 s ago, deadline passed 10.3 s ago)}.
      */
     static String human(Status status, Instant now) {
+        return human(new Target(status.path(), status.path(), null), status, now);
+    }
+
+    /**
+     * As {@link #human(Status, Instant)}, naming the path as given; for a service directory, the
+     * parenthesis also says which supervisor's FIFO was checked:
+     * {@code /srv/x: alive (s6 service, checked /srv/x/supervise/control)}.
+     */
+    static String human(Target target, Status status, Instant now) {
         String state = name(status.state());
+        String service = target.isService() ? target.gloss() : null;
+        String gloss;
         if (status.lastBeat().isPresent() && status.deadline().isPresent()) {
-            return status.path() + ": " + state + " (" + beat(status.lastBeat().get(), now) + ", "
-                    + deadline(status.state(), status.deadline().get(), now) + ")";
+            gloss = beat(status.lastBeat().get(), now) + ", " + deadline(status.state(), status.deadline().get(), now);
+        } else {
+            gloss = switch (status.state()) {
+                // ALIVE needs no gloss; UNKNOWN's reason goes to stderr, where diagnostics belong.
+                case ALIVE, UNKNOWN -> null;
+                case HUNG, DEAD, ABSENT -> status.reason();
+            };
         }
-        return switch (status.state()) {
-            // ALIVE needs no gloss; UNKNOWN's reason goes to stderr, where diagnostics belong.
-            case ALIVE, UNKNOWN -> status.path() + ": " + state;
-            case HUNG, DEAD, ABSENT -> status.path() + ": " + state + " (" + status.reason() + ")";
-        };
+        String all = gloss == null ? service : service == null ? gloss : gloss + "; " + service;
+        return target.path() + ": " + state + (all == null ? "" : " (" + all + ")");
     }
 
     private static String beat(Instant beat, Instant now) {
@@ -173,20 +199,50 @@ public final class CheckCommand implements Callable<Integer> {
         return String.format(Locale.ROOT, "%d.%d s", tenths / 10, tenths % 10);
     }
 
-    /** One JSON object on one line, with keys that scripts may rely on. */
+    /** One JSON object on one line, with keys that scripts may rely on (docs/cli/json.md). */
     static String json(Status status) {
-        return json(status.path(), status.state(),
+        return json(new Target(status.path(), status.path(), null), status, null);
+    }
+
+    /**
+     * The object for {@code status}, found for {@code target}: {@code path} is the path as given;
+     * a service directory adds {@code supervisor} and {@code beacon}. {@code prefix}, if not null,
+     * holds members (with a trailing comma) that come first, such as watch's {@code time}.
+     */
+    static String json(Target target, Status status, String prefix) {
+        return json(target, prefix, null, status, null);
+    }
+
+    /** As {@link #json(Target, Status, String)}, with watch's {@code previous} and status's suffix. */
+    static String json(Target target, String prefix, Status.State previous, Status status, String suffix) {
+        return json(target, prefix, previous == null ? null : name(previous), status.state(),
                 status.lastBeat().map(Instant::toString).orElse(null),
                 status.deadline().map(Instant::toString).orElse(null),
                 status.fault().map(f -> f.name().toLowerCase(Locale.ROOT)).orElse(null),
                 status.errno().orElse(null),
-                status.state() == Status.State.UNKNOWN ? status.reason() : null);
+                status.state() == Status.State.UNKNOWN ? status.reason() : null, suffix);
     }
 
     static String json(Path path, Status.State state, String lastBeat, String deadline, String fault,
             String errno, String reason) {
+        return json(new Target(path, path, null), null, null, state, lastBeat, deadline, fault, errno, reason, null);
+    }
+
+    /**
+     * The one writer of a state object. {@code previous}, if not null, is watch's previous state;
+     * {@code suffix}, if not null, holds members (with a leading comma) that come last, such as
+     * status's {@code owner}.
+     */
+    static String json(Target target, String prefix, String previous, Status.State state, String lastBeat,
+            String deadline, String fault, String errno, String reason, String suffix) {
         StringBuilder b = new StringBuilder(128).append('{');
-        member(b, "path", path.toString());
+        if (prefix != null) {
+            b.append(prefix);
+        }
+        member(b, "path", target.path().toString());
+        if (previous != null) {
+            member(b.append(','), "previous", previous);
+        }
         member(b.append(','), "status", name(state));
         if (lastBeat != null) {
             member(b.append(','), "last_beat", lastBeat);
@@ -203,6 +259,13 @@ public final class CheckCommand implements Callable<Integer> {
         if (reason != null) {
             member(b.append(','), "reason", reason);
         }
+        if (target.isService()) {
+            member(b.append(','), "supervisor", target.supervisor());
+            member(b.append(','), "beacon", target.beacon().toString());
+        }
+        if (suffix != null) {
+            b.append(suffix);
+        }
         return b.append('}').toString();
     }
 
@@ -210,7 +273,7 @@ public final class CheckCommand implements Callable<Integer> {
         return state.name().toLowerCase(Locale.ROOT);
     }
 
-    private static void member(StringBuilder b, String key, String value) {
+    static void member(StringBuilder b, String key, String value) {
         string(b, key);
         b.append(':');
         string(b, value);

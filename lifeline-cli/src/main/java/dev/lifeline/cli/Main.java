@@ -27,7 +27,7 @@ import picocli.CommandLine.TypeConversionException;
         exitCodeOnExecutionException = Main.EXIT_UNKNOWN,
         description = "Is the daemon alive? One non-blocking open of a FIFO answers.",
         subcommands = {CheckCommand.class, HoldCommand.class, WaitCommand.class, RunCommand.class, ExecCommand.class,
-                ServeCommand.class, DemoCommand.class, HelpCommand.class})
+                WatchCommand.class, StatusCommand.class, ServeCommand.class, DemoCommand.class, HelpCommand.class})
 public final class Main implements Runnable {
     /** LSB's "unknown": no answer could be had. Every failure that is not an answer exits with it. */
     static final int EXIT_UNKNOWN = 4;
@@ -42,13 +42,27 @@ public final class Main implements Runnable {
 
     /** The configured command tree; tests and {@code main} share it. */
     static CommandLine commandLine() {
-        return new CommandLine(new Main()).setExecutionExceptionHandler(CRASH);
+        return new CommandLine(new Main()).setExecutionExceptionHandler(CRASH).setParameterExceptionHandler(USAGE);
     }
 
     @Override
     public void run() {
-        throw new ParameterException(spec.commandLine(), "Missing a command: check, hold, wait, run, exec, demo or help");
+        throw new ParameterException(spec.commandLine(), "Missing a command: check, hold, wait, run, exec, watch, status, serve, demo or help");
     }
+
+    /**
+     * Message, then usage, always: picocli's own handler leaves the usage out when it has a
+     * suggestion ("Did you mean: lifeline watch?"), and the house rule is message + usage.
+     */
+    private static final picocli.CommandLine.IParameterExceptionHandler USAGE = (ex, args) -> {
+        CommandLine cmd = ex.getCommandLine();
+        java.io.PrintWriter err = cmd.getErr();
+        err.println(ex.getMessage());
+        picocli.CommandLine.UnmatchedArgumentException.printSuggestions(ex, err);
+        cmd.usage(err);
+        err.flush();
+        return cmd.getCommandSpec().exitCodeOnInvalidInput();
+    };
 
     private static final IExecutionExceptionHandler CRASH = (ex, cmd, parseResult) -> {
         cmd.getErr().println("lifeline: " + cmd.getCommandName() + ": unexpected error: " + ex);

@@ -67,6 +67,13 @@ public final class Fifo {
         Errno.fault(Errno.EMFILE);
         Errno.describe(Errno.EMFILE);
         describeType(NOT_A_FIFO);
+        try {
+            ClassLoader loader = Fifo.class.getClassLoader();
+            Class.forName(Watch.class.getName(), false, loader);
+            Class.forName(BirthWatch.class.getName(), false, loader);
+        } catch (ClassNotFoundException impossible) {
+            throw new AssertionError(impossible);
+        }
     }
 
     private Fifo() {
@@ -243,12 +250,15 @@ public final class Fifo {
     public static Held hold(NativePath path, int mode, boolean exclusive) throws BeaconException {
         LibC.Scratch s = LibC.scratch();
         int uid = LibC.geteuid();
-        long settleDeadline = 0;
+        long[] settleDeadline = {0};
         for (int attempt = 0; ; attempt++) {
             if (attempt > 1000) {
                 throw failure(path, Fault.OTHER, null, "the path kept changing under us; gave up after 1000 attempts");
             }
             boolean created = false;
+            boolean stale = false;
+            long createdDev = -1;
+            long createdIno = -1;
             int r = LibC.statx(s, path, false, ID_MASK);
             if (r == -Errno.ENOENT) {
                 Held born = createHeld(s, path, mode, exclusive);
@@ -263,15 +273,54 @@ public final class Fifo {
                     throw errnoFailure(path, "mkfifo", -r);
                 }
                 created = true;
+                if (LibC.statx(s, path, false, ID_MASK) == 0) {
+                    createdDev = s.statxDev();
+                    createdIno = s.statxIno();
+                }
             } else if (r < 0) {
                 throw errnoFailure(path, "statx", -r);
             } else {
                 refuseUnlessOwnFifo(path, s, uid);
+                // A FIFO nobody reads is a crashed holder's: its times may still carry that
+                // holder's promise, which would make us read HUNG until our first beat.
+                int probe = LibC.open(s, path, PROBE_FLAGS | Linux.O_NOFOLLOW);
+                stale = probe == -Errno.ENXIO;
+                if (probe >= 0) {
+                    closeFifo(s, probe, s.statxDev(), s.statxIno());
+                }
+                if (stale) {
+                    // Before the open, not after: from the open on, probes see a holder, and
+                    // with the old times that holder would read HUNG for a moment.
+                    LibC.touchNow(s, path);
+                }
             }
+            try {
+                Held held = openAndLock(s, path, mode, exclusive, uid, created, stale, settleDeadline);
+                if (held != null) {
+                    return held;
+                }
+            } catch (BeaconException | RuntimeException e) {
+                // A FIFO made by this call and not held must not stay behind: probes would
+                // report DEAD for a daemon that never started.
+                if (created && createdIno != -1 && namesInode(s, path, createdDev, createdIno)) {
+                    LibC.unlink(s, path);
+                }
+                throw e;
+            }
+        }
+    }
 
+    /**
+     * The second half of {@link #hold}: open, verify, lock, and check the path still names what
+     * was locked. Null means "start again".
+     */
+    private static Held openAndLock(LibC.Scratch s, NativePath path, int mode, boolean exclusive, int uid,
+            boolean created, boolean stale, long[] settleDeadline) throws BeaconException {
+        int r;
+        {
             int fd = LibC.open(s, path, HOLD_FLAGS);
             if (fd == -Errno.ENOENT) {
-                continue; // removed between the look and the open: start again
+                return null; // removed between the look and the open: start again
             }
             if (fd == -Errno.ELOOP) {
                 throw failure(path, Fault.SYMLINK, "ELOOP", "is a symbolic link; a beacon path must name the FIFO itself");
@@ -299,18 +348,18 @@ public final class Fifo {
                 r = LibC.flock(s, fd, (exclusive ? Linux.LOCK_EX : Linux.LOCK_SH) | Linux.LOCK_NB);
                 if (r == -Errno.EWOULDBLOCK) {
                     if (!namesInode(s, path, dev, ino)) {
-                        continue; // a closing holder removed it: start again on a new FIFO
+                        return null; // a closing holder removed it: start again on a new FIFO
                     }
                     // Either a live exclusive holder, or a closing one about to remove the FIFO:
                     // give the latter a moment, bounded, then say who holds it.
                     long now = System.nanoTime();
-                    if (settleDeadline == 0) {
-                        settleDeadline = now + SETTLE_NANOS;
+                    if (settleDeadline[0] == 0) {
+                        settleDeadline[0] = now + SETTLE_NANOS;
                     }
-                    if (now - settleDeadline < 0) {
+                    if (now - settleDeadline[0] < 0) {
                         Thread.onSpinWait();
                         java.util.concurrent.locks.LockSupport.parkNanos(50_000);
-                        continue;
+                        return null;
                     }
                     throw failure(path, Fault.HELD, "EWOULDBLOCK", exclusive
                             ? "is held by a live process; exclusive mode admits one holder"
@@ -320,7 +369,7 @@ public final class Fifo {
                     throw errnoFailure(path, "flock", -r);
                 }
                 if (!namesInode(s, path, dev, ino)) {
-                    continue; // the holder we locked after removed the FIFO before it let go
+                    return null; // the holder we locked after removed the FIFO before it let go
                 }
                 // mkfifo honours the umask; the mode asked for is the mode the FIFO gets.
                 if ((created || exclusive) && perms != mode) {

@@ -198,6 +198,11 @@ final class LibC {
                 ERRNO, Linker.Option.firstVariadicArg(2));
     }
 
+    private static final class Utimensat {
+        static final MethodHandle MH = link("utimensat",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, JAVA_INT), ERRNO);
+    }
+
     private static final class Geteuid {
         static final MethodHandle MH = link("geteuid", FunctionDescriptor.of(JAVA_INT));
     }
@@ -487,6 +492,21 @@ final class LibC {
             return 0;
         }
         return Math.max(0, lock.get(JAVA_INT, Linux.FLOCK_PID)); // an OFD lock reports -1: unknown
+    }
+
+    /** Sets both times of {@code path} (not following a final link) to now; 0 or minus errno. */
+    static int touchNow(Scratch s, NativePath path) {
+        s.times.set(ValueLayout.JAVA_LONG, 0, 0L);
+        s.times.set(ValueLayout.JAVA_LONG, 8, Linux.UTIME_NOW);
+        s.times.set(ValueLayout.JAVA_LONG, 16, 0L);
+        s.times.set(ValueLayout.JAVA_LONG, 24, Linux.UTIME_NOW);
+        int r;
+        try {
+            r = (int) Utimensat.MH.invokeExact(s.errno, Linux.AT_FDCWD, path.segment, s.times, Linux.AT_SYMLINK_NOFOLLOW);
+        } catch (Throwable t) {
+            throw new AssertionError("utimensat", t);
+        }
+        return r == 0 ? 0 : -s.errno();
     }
 
     static int geteuid() {

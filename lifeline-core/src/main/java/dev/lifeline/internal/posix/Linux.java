@@ -54,6 +54,8 @@ final class Linux {
 
     /** struct timespec[2] for futimens: {atime, mtime}, each {long tv_sec; long tv_nsec}. */
     static final long TIMESPEC_PAIR_SIZE = 32;
+    /** tv_nsec value asking futimens for the current time. */
+    static final long UTIME_NOW = (1L << 30) - 1;
 
     static final short POLLIN = 0x1;
     static final short POLLERR = 0x8;
@@ -82,8 +84,11 @@ final class Linux {
     static final int IN_NONBLOCK = O_NONBLOCK;
     static final int IN_CLOEXEC = O_CLOEXEC;
     static final int IN_OPEN = 0x20;
+    static final int IN_MOVED_FROM = 0x40;
     static final int IN_MOVED_TO = 0x80;
     static final int IN_CREATE = 0x100;
+    static final int IN_DELETE = 0x200;
+    static final int IN_Q_OVERFLOW = 0x4000;
     static final int IN_IGNORED = 0x8000;
     static final int IN_ONLYDIR = 0x01000000;
 

@@ -21,12 +21,12 @@ import java.util.concurrent.CountDownLatch;
  * <li>Death: for each held beacon the loop keeps the FIFO's write end open, registered for
  *     EPOLLERR, which Linux raises the moment the last reader is gone.
  * <li>Birth and restart: one inotify instance watches each beacon's directory (IN_CREATE,
- *     IN_MOVED_TO) and each FIFO (IN_OPEN, IN_ATTRIB). An open of a FIFO believed not held, or
+ *     IN_DELETE, IN_MOVED_FROM, IN_MOVED_TO) and each FIFO (IN_OPEN, IN_ATTRIB). An open of a FIFO believed not held, or
  *     a new file of the beacon's name, makes the loop check again. A probe of a FIFO nobody
  *     holds fails, and a failed open raises no event, so the loop never wakes itself.
  * <li>Heartbeat: a beacon with a promise gets a timer at its deadline, a priority queue that
- *     sets epoll_wait's timeout; nothing is scanned. A HUNG beacon that beats again raises
- *     IN_ATTRIB (futimens), which wakes the loop.
+ *     sets epoll_wait's timeout; nothing is scanned. Each beat raises IN_ATTRIB (futimens),
+ *     which wakes the loop to read the new promise: one check per beat.
  * <li>Where a directory does not exist, its beacons are checked again on a back-off timer,
  *     10 ms doubling to 1 s, until it does.
  * </ul>
@@ -57,7 +57,8 @@ public final class WatchLoop implements AutoCloseable {
     private static final long INOTIFY = -2;
     private static final int MAX_EVENTS = 256;
     private static final int FIFO_MASK = Linux.IN_OPEN | Linux.IN_ATTRIB;
-    private static final int DIR_MASK = Linux.IN_CREATE | Linux.IN_MOVED_TO | Linux.IN_ONLYDIR;
+    private static final int DIR_MASK = Linux.IN_CREATE | Linux.IN_DELETE | Linux.IN_MOVED_FROM | Linux.IN_MOVED_TO
+            | Linux.IN_ONLYDIR;
     private static final long MIN_BACKOFF_MILLIS = 10;
     private static final long MAX_BACKOFF_MILLIS = 1_000;
     private static final Charset CHARSET = Charset.forName(System.getProperty("sun.jnu.encoding", "UTF-8"),
@@ -233,8 +234,10 @@ public final class WatchLoop implements AutoCloseable {
                     } else if (data == INOTIFY) {
                         drainInotify(s);
                     } else {
-                        Entry e = entries.get((int) data);
-                        if (e != null && (mask & (Linux.EPOLLERR | Linux.EPOLLHUP)) != 0) {
+                        // data is the entry's id and the descriptor registered: an event for a
+                        // write end that a recheck in this same batch closed (or replaced) is old news.
+                        Entry e = entries.get((int) (data >>> 32));
+                        if (e != null && e.writeFd == (int) data && (mask & (Linux.EPOLLERR | Linux.EPOLLHUP)) != 0) {
                             died(e);
                         }
                     }
@@ -292,19 +295,40 @@ public final class WatchLoop implements AutoCloseable {
     private void drainInotify(LibC.Scratch s) {
         long n;
         Set<Entry> touched = new HashSet<>();
+        Map<Entry, Integer> births = new HashMap<>();
+        Map<Integer, String> movedFrom = new HashMap<>();
         while ((n = LibC.read(s, inotify, inotifyBuffer)) > 0) {
             for (long at = 0; at + 16 <= n; ) {
                 int wd = inotifyBuffer.get(ValueLayout.JAVA_INT, at);
                 int mask = inotifyBuffer.get(ValueLayout.JAVA_INT, at + 4);
+                int cookie = inotifyBuffer.get(ValueLayout.JAVA_INT, at + 8);
                 int len = inotifyBuffer.get(ValueLayout.JAVA_INT, at + 12);
-                if ((mask & Linux.IN_IGNORED) != 0) {
+                if ((mask & Linux.IN_Q_OVERFLOW) != 0) {
+                    touched.addAll(entries.values()); // events were dropped: look at everything again
+                } else if ((mask & Linux.IN_IGNORED) != 0) {
                     forgetWatch(wd);
                 } else {
                     Dir dir = dirsByWatch.get(wd);
                     if (dir != null && len > 0) {
-                        Set<Entry> named = dir.byName.get(name(at + 16, len));
+                        String name = name(at + 16, len);
+                        if ((mask & Linux.IN_MOVED_FROM) != 0) {
+                            movedFrom.put(cookie, name);
+                        }
+                        Set<Entry> named = dir.byName.get(name);
                         if (named != null) {
+                            // created, renamed here or away, or removed: a held beacon's name
+                            // can go while its holder lives, and then the answer is ABSENT
                             touched.addAll(named);
+                            // A lifeline holder renames its FIFO into place only once it holds it
+                            // (Beacon.open): such a rename proves a holder at that instant, even
+                            // if it is gone again by the time of the check.
+                            String from = movedFrom.get(cookie);
+                            if ((mask & Linux.IN_MOVED_TO) != 0 && from != null
+                                    && from.startsWith("." + name + ".") && from.endsWith(".lifeline-new")) {
+                                for (Entry b : named) {
+                                    births.merge(b, 1, Integer::sum);
+                                }
+                            }
                         }
                     }
                     Set<Entry> fifo = byFifoWatch.get(wd);
@@ -321,7 +345,7 @@ public final class WatchLoop implements AutoCloseable {
         }
         for (Entry e : touched) {
             if (!e.removed) {
-                recheck(e, false);
+                recheck(e, false, Fifo.DEAD, births.getOrDefault(e, 0));
             }
         }
     }
@@ -331,14 +355,15 @@ public final class WatchLoop implements AutoCloseable {
      * DEAD or ABSENT: for those the loop's own probe fails and raises no event, while any open
      * that succeeds means a holder. For a FIFO that is held, an open is some checker's (or the
      * loop's own) and means nothing; reacting to it would make the loop wake itself forever.
-     * IN_ATTRIB (a beat, a chmod) matters wherever the state is not plain ALIVE, whose next
-     * change the timer or EPOLLERR will bring.
+     * IN_ATTRIB (a beat, a chmod) always matters: a holder's first beat makes a promise the timer
+     * must learn of, a later one may promise an earlier deadline than the timer is set for, and a
+     * HUNG holder that beats again is ALIVE. A probe changes no attribute, so this never loops.
      */
     private static boolean matters(int last, int mask) {
         if ((mask & Linux.IN_OPEN) != 0 && (last == Fifo.DEAD || last == Fifo.ABSENT)) {
             return true;
         }
-        return (mask & Linux.IN_ATTRIB) != 0 && last != Fifo.ALIVE && last != Fifo.ALIVE_PROMISED;
+        return (mask & Linux.IN_ATTRIB) != 0;
     }
 
     private String name(long offset, int len) {
@@ -382,14 +407,18 @@ public final class WatchLoop implements AutoCloseable {
     }
 
     private void recheck(Entry e, boolean died) {
-        recheck(e, died, Fifo.DEAD);
+        recheck(e, died, Fifo.DEAD, 0);
+    }
+
+    private void recheck(Entry e, boolean died, int death) {
+        recheck(e, died, death, 0);
     }
 
     /**
      * Arms the watches first, then checks: an event after the arming cannot be missed, and one
      * before it is covered by the check.
      */
-    private void recheck(Entry e, boolean died, int death) {
+    private void recheck(Entry e, boolean died, int death, int births) {
         LibC.Scratch s = LibC.scratch();
         armDirectory(s, e);
         armFifo(s, e);
@@ -402,7 +431,7 @@ public final class WatchLoop implements AutoCloseable {
                 held = outcome == Fifo.ALIVE || outcome == Fifo.ALIVE_PROMISED || outcome == Fifo.HUNG;
             } else {
                 e.writeFd = fd;
-                register(fd, e.id, 0); // EPOLLERR is reported whatever is asked
+                register(fd, (long) e.id << 32 | fd, 0); // EPOLLERR is reported whatever is asked
             }
         }
         long beat = 0;
@@ -422,6 +451,13 @@ public final class WatchLoop implements AutoCloseable {
         }
         if (died && held) {
             report(e, death, 0, 0);
+        }
+        // A lifeline holder renames its FIFO into place only once it holds it: a rename seen
+        // since the last look, with nobody holding now, was a holder that came and went between
+        // two looks (a GC pause, a loaded machine). Say so rather than lose it. Two such
+        // holders within one stall are reported as one: the Watcher's documented limit.
+        if (births > 0 && !held && e.last != Fifo.ALIVE && e.last != Fifo.ALIVE_PROMISED && e.last != Fifo.HUNG) {
+            report(e, Fifo.ALIVE, 0, 0);
         }
         report(e, outcome, beat, deadline);
     }

@@ -1,0 +1,220 @@
+package dev.lifeline.cli;
+
+import dev.lifeline.Probe;
+import dev.lifeline.Status;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code lifeline status [DIR|PATH...]}: a host at a glance. One row per beacon: every FIFO of a
+ * DIR and every supervision directory in it, or the PATHs given; by default the default beacon
+ * directory. Each row gives the state, the heartbeat's age and deadline, the FIFO's owner, the
+ * holder's PID where it can be known, and how long the check took. The exit status is the worst
+ * state found, in this order: unknown, dead, hung, absent, alive.
+ */
+@Command(name = "status",
+        mixinStandardHelpOptions = true,
+        versionProvider = Main.ManifestVersion.class,
+        exitCodeOnExecutionException = Main.EXIT_UNKNOWN,
+        description = {
+            "Checks every beacon in DIR (FIFOs and supervision directories), or each PATH, and prints"
+                    + " one row per beacon: state, last beat, deadline, owner, holder PID, time the check took.",
+            "Default: the default beacon directory. Colour when stdout is a terminal and NO_COLOR is unset.",
+            "The exit status is the worst state: unknown, then dead, hung, absent, alive."
+        },
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {
+            "0:every beacon alive, or none to report",
+            "1:at least one dead, none unknown",
+            "2:usage error",
+            "3:at least one absent, none unknown, dead or hung",
+            "4:at least one unknown, or a DIR could not be listed; the reasons are on stderr",
+            "150:at least one hung, none unknown or dead",
+        })
+public final class StatusCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(paramLabel = "DIR|PATH", arity = "0..*", converter = Main.PathConverter.class,
+            description = "Directories of beacons, beacons, or supervision directories. Default: the default beacon directory.")
+    List<Path> paths = new ArrayList<>();
+
+    @Option(names = "--json", description = "One JSON object per line, one per beacon: check's keys, then owner,"
+            + " pid (when known) and check_us.")
+    boolean json;
+
+    /** One checked beacon. */
+    record Row(Target target, Status status, String owner, Long pid, long checkNanos) {
+    }
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        int worst = CheckCommand.EXIT_ALIVE;
+        List<Target> targets = new ArrayList<>();
+        if (paths.isEmpty()) {
+            Path dir = BeaconDirectory.current();
+            if (Files.isDirectory(dir)) {
+                worst = list(dir, targets, err, worst);
+            }
+        } else {
+            for (Path path : paths) {
+                if (Target.isListing(path)) {
+                    worst = list(path, targets, err, worst);
+                } else {
+                    targets.add(Target.of(path));
+                }
+            }
+        }
+        List<Row> rows = new ArrayList<>();
+        for (Target target : targets) {
+            Row row = check(target, err);
+            rows.add(row);
+            worst = worse(worst, CheckCommand.exitCode(row.status().state()));
+        }
+        Instant now = Instant.now();
+        boolean colour = !json && System.getenv("NO_COLOR") == null
+                && System.console() != null && System.console().isTerminal();
+        if (!json && !rows.isEmpty()) {
+            out.println(String.format(Locale.ROOT, FORMAT, "STATE", "LAST BEAT", "DEADLINE", "OWNER", "PID", "CHECK", "PATH"));
+        }
+        for (Row row : rows) {
+            out.println(json ? json(row) : human(row, now, colour));
+        }
+        if (out.checkError()) {
+            err.println("lifeline: unable to report status: cannot write to standard output");
+            err.flush();
+            return Main.EXIT_UNKNOWN;
+        }
+        return worst;
+    }
+
+    private static int list(Path dir, List<Target> targets, PrintWriter err, int worst) {
+        try {
+            targets.addAll(Target.in(dir));
+            return worst;
+        } catch (IOException e) {
+            err.println("lifeline: unable to list " + dir + ": " + BeaconDirectory.describe(e));
+            err.flush();
+            return worse(worst, Main.EXIT_UNKNOWN);
+        }
+    }
+
+    private static Row check(Target target, PrintWriter err) {
+        Probe probe = Probe.of(target.beacon());
+        CheckCommand.warn(err, probe);
+        // The first check of a probe also links the native calls it makes; the row shows what a
+        // check costs, so it times the second.
+        probe.check();
+        long started = System.nanoTime();
+        Status status = probe.check();
+        long took = System.nanoTime() - started;
+        if (status.state() == Status.State.UNKNOWN) {
+            CheckCommand.unknown(err, "check " + target.path(), status);
+        }
+        return new Row(target, status, owner(target.beacon()), holder(probe), took);
+    }
+
+    /**
+     * The holder's PID, where lifeline-core can know it (a holder made by lifeline announces itself
+     * with a POSIX read lock); null for other programs' beacons and for programs started by run.
+     */
+    private static Long holder(Probe probe) {
+        java.util.OptionalLong pid = probe.holderPid();
+        return pid.isPresent() ? pid.getAsLong() : null;
+    }
+
+    private static String owner(Path beacon) {
+        try {
+            return Files.getOwner(beacon, LinkOption.NOFOLLOW_LINKS).getName();
+        } catch (IOException | UnsupportedOperationException e) {
+            return null;
+        }
+    }
+
+    /** The order of badness: unknown, dead, hung, absent, alive. */
+    static int worse(int a, int b) {
+        return rank(a) >= rank(b) ? a : b;
+    }
+
+    private static int rank(int exitCode) {
+        return switch (exitCode) {
+            case Main.EXIT_UNKNOWN -> 4;
+            case CheckCommand.EXIT_DEAD -> 3;
+            case CheckCommand.EXIT_HUNG -> 2;
+            case CheckCommand.EXIT_ABSENT -> 1;
+            default -> 0;
+        };
+    }
+
+    private static final String FORMAT = "%-8s %10s %12s %-10s %7s %9s  %s";
+
+    static String human(Row row, Instant now, boolean colour) {
+        Status s = row.status();
+        String state = CheckCommand.name(s.state());
+        String padded = String.format(Locale.ROOT, "%-8s", state);
+        if (colour) {
+            padded = colour(s.state()) + padded + "\u001b[0m";
+        }
+        String beat = s.lastBeat().map(b -> age(Duration.between(b, now))).orElse("-");
+        String deadline = s.deadline().map(d -> due(Duration.between(now, d))).orElse("-");
+        String path = row.target().path() + (row.target().isService() ? " (" + row.target().gloss() + ")" : "");
+        return padded + String.format(Locale.ROOT, " %10s %12s %-10s %7s %9s  %s", beat, deadline,
+                row.owner() == null ? "-" : row.owner(), row.pid() == null ? "-" : row.pid().toString(),
+                micros(row.checkNanos()) + " us", path);
+    }
+
+    private static String colour(Status.State state) {
+        return switch (state) {
+            case ALIVE -> "\u001b[32m";
+            case HUNG -> "\u001b[33m";
+            case DEAD -> "\u001b[31m";
+            case ABSENT -> "\u001b[2m";
+            case UNKNOWN -> "\u001b[35m";
+        };
+    }
+
+    private static String age(Duration d) {
+        return d.isNegative() ? "in " + seconds(d.negated()) : seconds(d) + " ago";
+    }
+
+    private static String due(Duration left) {
+        return left.isNegative() ? seconds(left.negated()) + " ago" : "in " + seconds(left);
+    }
+
+    private static String seconds(Duration d) {
+        long tenths = (d.toMillis() + 50) / 100;
+        return String.format(Locale.ROOT, "%d.%ds", tenths / 10, tenths % 10);
+    }
+
+    private static long micros(long nanos) {
+        return (nanos + 500) / 1000;
+    }
+
+    String json(Row row) {
+        StringBuilder suffix = new StringBuilder();
+        if (row.owner() != null) {
+            CheckCommand.member(suffix.append(','), "owner", row.owner());
+        }
+        if (row.pid() != null) {
+            suffix.append(",\"pid\":").append(row.pid());
+        }
+        suffix.append(",\"check_us\":").append(micros(row.checkNanos()));
+        return CheckCommand.json(row.target(), null, null, row.status(), suffix.toString());
+    }
+}

@@ -1,0 +1,242 @@
+package dev.lifeline.cli;
+
+import dev.lifeline.Probe;
+import dev.lifeline.Status;
+import dev.lifeline.Watcher;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.FileSystems;
+import java.nio.file.Path;
+import java.nio.file.StandardWatchEventKinds;
+import java.nio.file.WatchEvent;
+import java.nio.file.WatchKey;
+import java.nio.file.WatchService;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code lifeline watch PATH... | DIR}: follows beacons with one {@link Watcher} and prints one
+ * line per change of state, the first report of each path included:
+ * {@code 2026-11-25T10:00:00.123Z /run/x alive -> dead}. A DIR means every beacon in it (FIFOs,
+ * and supervision directories) now, and every FIFO that appears in it later: a
+ * {@link WatchService} on the directory, on a platform thread, hands each new FIFO to the watcher.
+ *
+ * <p>It runs until SIGINT or SIGTERM, {@code --timeout} or {@code --count} lines, then closes the
+ * watcher and the watch service, and exits 0; 1 only when {@code --timeout} ended it before
+ * {@code --count} lines came.
+ */
+@Command(name = "watch",
+        mixinStandardHelpOptions = true,
+        versionProvider = Main.ManifestVersion.class,
+        exitCodeOnExecutionException = Main.EXIT_UNKNOWN,
+        description = {
+            "Follows beacons and prints one line per change of state, with the time (ISO-8601, UTC):"
+                    + " '2026-11-25T10:00:00.123Z /run/x alive -> dead'. The first report of each beacon"
+                    + " has no arrow.",
+            "A DIR means every beacon in it (FIFOs and supervision directories), and every FIFO that"
+                    + " appears in it later. Event-driven: nothing is polled.",
+            "Runs until SIGINT, SIGTERM, --timeout or --count."
+        },
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {
+            "0:ended by SIGINT, SIGTERM, --count lines, or --timeout when no --count was asked",
+            "1:--timeout passed before --count lines were printed",
+            "2:usage error",
+            "4:could not watch (no descriptor or inotify instance left, DIR unreadable, ...); the reason is on stderr",
+        })
+public final class WatchCommand implements Callable<Integer> {
+    static final int EXIT_ENDED = 0;
+    static final int EXIT_TIMED_OUT = 1;
+
+    /** Always milliseconds, so that lines align; UTC, as the JSON times. */
+    static final DateTimeFormatter TIME =
+            DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
+
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(paramLabel = "PATH", arity = "1..*", converter = Main.PathConverter.class,
+            description = "Beacons, supervision directories, or directories of beacons to follow.")
+    List<Path> paths;
+
+    @Option(names = "--timeout", paramLabel = "DURATION", converter = HoldCommand.DurationConverter.class,
+            description = "End after this long: 500ms, 30s, 5m, 1h, 1d, or ISO-8601. Default: until a signal.")
+    Duration timeout;
+
+    @Option(names = "--count", paramLabel = "N", description = "End after N lines (N > 0).")
+    Integer count;
+
+    @ArgGroup(exclusive = true)
+    Format format = new Format();
+
+    static final class Format {
+        @Option(names = "--json", description = "One JSON object per line: time, path, previous, status and check's keys.")
+        boolean json;
+    }
+
+    @Override
+    public Integer call() throws IOException, InterruptedException {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        if (count != null && count <= 0) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                    "--count must be greater than zero, not " + count);
+        }
+        CountDownLatch stop = new CountDownLatch(1);
+        AtomicBoolean counted = new AtomicBoolean();
+        AtomicBoolean signalled = new AtomicBoolean();
+        // sun.misc.Signal, as in HoldCommand: SIGINT and SIGTERM are watch's normal end.
+        for (String name : List.of("INT", "TERM")) {
+            try {
+                sun.misc.Signal.handle(new sun.misc.Signal(name), signal -> {
+                    signalled.set(true);
+                    stop.countDown();
+                });
+            } catch (IllegalArgumentException inUse) {
+                // owned by the JVM (-Xrs): that signal keeps its default behaviour
+            }
+        }
+        Map<Path, Target> shown = new ConcurrentHashMap<>();
+        AtomicInteger printed = new AtomicInteger();
+        AtomicBoolean failed = new AtomicBoolean();
+        Watcher watcher;
+        try {
+            watcher = Watcher.start(change -> {
+                if (stop.getCount() == 0 || (count != null && printed.get() >= count)) {
+                    return;
+                }
+                Target target = shown.getOrDefault(change.path(), new Target(change.path(), change.path(), null));
+                out.println(line(target, change.status(), change.previous().orElse(null), Instant.now()));
+                if (out.checkError()) {
+                    failed.set(true);
+                    stop.countDown();
+                    return;
+                }
+                if (change.status().state() == Status.State.UNKNOWN) {
+                    CheckCommand.unknown(err, "watch " + target.path(), change.status());
+                }
+                if (count != null && printed.incrementAndGet() >= count) {
+                    counted.set(true);
+                    stop.countDown();
+                }
+            });
+        } catch (IOException e) {
+            err.println("lifeline: unable to watch: " + e.getMessage().replaceFirst("^lifeline: ", ""));
+            err.flush();
+            return Main.EXIT_UNKNOWN;
+        }
+        WatchService directories = null;
+        try {
+            List<Path> listings = new ArrayList<>();
+            for (Path path : paths) {
+                if (Target.isListing(path)) {
+                    listings.add(path);
+                } else {
+                    follow(watcher, shown, err, Target.of(path));
+                }
+            }
+            if (!listings.isEmpty()) {
+                // Registered before the listing: a FIFO made in between is seen twice, and
+                // watching a path twice does nothing.
+                directories = FileSystems.getDefault().newWatchService();
+                for (Path dir : listings) {
+                    dir.register(directories, StandardWatchEventKinds.ENTRY_CREATE);
+                }
+                for (Path dir : listings) {
+                    for (Target target : Target.in(dir)) {
+                        follow(watcher, shown, err, target);
+                    }
+                }
+                WatchService service = directories;
+                Thread.ofPlatform().daemon().name("lifeline-watch-directories")
+                        .start(() -> newcomers(service, watcher, shown, err));
+            }
+            if (timeout == null) {
+                stop.await();
+            } else {
+                stop.await(saturatedNanos(timeout), TimeUnit.NANOSECONDS);
+            }
+        } catch (IOException e) {
+            err.println("lifeline: unable to watch: " + BeaconDirectory.describe(e));
+            err.flush();
+            return Main.EXIT_UNKNOWN;
+        } finally {
+            stop.countDown();
+            watcher.close();
+            if (directories != null) {
+                directories.close();
+            }
+        }
+        if (failed.get()) {
+            err.println("lifeline: unable to watch: cannot write to standard output");
+            err.flush();
+            return Main.EXIT_UNKNOWN;
+        }
+        // Only --timeout ends a wait without a signal or the count: it fell short of --count.
+        return count != null && !counted.get() && !signalled.get() ? EXIT_TIMED_OUT : EXIT_ENDED;
+    }
+
+    private static void follow(Watcher watcher, Map<Path, Target> shown, PrintWriter err, Target target) {
+        shown.putIfAbsent(target.beacon(), target);
+        CheckCommand.warn(err, Probe.of(target.beacon()));
+        watcher.watch(target.beacon());
+    }
+
+    /** Hands every FIFO that appears in a watched directory to the watcher, until the service closes. */
+    private static void newcomers(WatchService service, Watcher watcher, Map<Path, Target> shown, PrintWriter err) {
+        try {
+            for (;;) {
+                WatchKey key = service.take();
+                Path dir = (Path) key.watchable();
+                for (WatchEvent<?> event : key.pollEvents()) {
+                    if (event.context() instanceof Path name && !name.toString().startsWith(".")) {
+                        Path path = dir.resolve(name);
+                        if (Target.isFifo(path)) {
+                            follow(watcher, shown, err, new Target(path, path, null));
+                        }
+                    }
+                }
+                key.reset();
+            }
+        } catch (InterruptedException | IllegalStateException closed) { // ClosedWatchServiceException included
+            // the command is ending
+        }
+    }
+
+    /** The human line, or with --json the object, for one change. */
+    String line(Target target, Status status, Status.State previous, Instant now) {
+        if (format.json) {
+            StringBuilder time = new StringBuilder();
+            CheckCommand.member(time, "time", now.truncatedTo(ChronoUnit.MILLIS).toString());
+            return CheckCommand.json(target, time.append(',').toString(), previous, status, null);
+        }
+        return TIME.format(now) + " " + target.path() + " "
+                + (previous == null ? "" : CheckCommand.name(previous) + " -> ") + CheckCommand.name(status.state());
+    }
+
+    private static long saturatedNanos(Duration d) {
+        try {
+            return d.toNanos();
+        } catch (ArithmeticException tooLong) {
+            return Long.MAX_VALUE;
+        }
+    }
+}
