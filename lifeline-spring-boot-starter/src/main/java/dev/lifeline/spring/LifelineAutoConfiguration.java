@@ -93,7 +93,7 @@ public class LifelineAutoConfiguration {
     @ConditionalOnClass(HealthIndicator.class)
     @ConditionalOnEnabledHealthIndicator("lifeline")
     @Conditional(OnDependencies.class)
-    static class Health {
+    static class HealthConfiguration {
         @Bean
         @ConditionalOnMissingBean(name = "lifelineHealthContributor")
         CompositeHealthContributor lifelineHealthContributor(LifelineDependencies dependencies) {
@@ -109,7 +109,7 @@ public class LifelineAutoConfiguration {
     @Configuration(proxyBeanMethods = false)
     @ConditionalOnClass(MeterBinder.class)
     @Conditional(OnDependencies.class)
-    static class Metrics {
+    static class MetricsConfiguration {
         @Bean
         @ConditionalOnMissingBean
         LifelineMetrics lifelineMetrics(LifelineDependencies dependencies) {
