@@ -23,7 +23,10 @@ class AllocationTest {
         Path live = dir.resolve("live");
         Path stale = dir.resolve("stale");
         ProbeTest.mkfifo(stale);
-        try (Beacon beacon = Beacon.open(live)) {
+        // The holder is another process, as for any checker; a process that probes the beacon it
+        // holds itself also restores its POSIX lock after each check (see Fifo.closeFifo).
+        try (Processes.Running holder = Processes.start("hold", live.toString())) {
+            assertThat(holder.nextLine()).isEqualTo("held");
             Probe alive = Probe.of(live);
             Probe dead = Probe.of(stale);
             Probe absent = Probe.of(dir.resolve("absent"));
@@ -49,9 +52,10 @@ class AllocationTest {
     @Test
     void checksOfABeatingBeaconAllocateNothingBetweenBeats() throws Exception {
         Path path = dir.resolve("beating");
-        try (Beacon beacon = Beacon.open(path)) {
-            beacon.beat(java.time.Duration.ofHours(1));
+        try (Processes.Running holder = Processes.start("heartbeat", path.toString(), "3600000")) {
+            assertThat(holder.nextLine()).isEqualTo("held");
             Probe probe = Probe.of(path);
+            Processes.await("the first beat", () -> probe.check().deadline().isPresent(), b -> b);
             long best = Long.MAX_VALUE;
             long until = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
             for (int round = 0; best > 0 && (round < 40 || System.nanoTime() < until); round++) {

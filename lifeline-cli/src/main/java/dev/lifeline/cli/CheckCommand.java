@@ -70,8 +70,11 @@ public final class CheckCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
+        return check(path, output, spec.commandLine().getOut(), spec.commandLine().getErr());
+    }
+
+    /** The whole command, once its arguments are known: {@link FastCheck} comes here too. */
+    static int check(Path path, Output output, PrintWriter out, PrintWriter err) {
         Target target = Target.of(path);
         Status status;
         Probe probe;

@@ -37,7 +37,8 @@ public final class Main implements Runnable {
 
     /** Runs the command line and exits with its code. */
     public static void main(String[] args) {
-        System.exit(commandLine().execute(args));
+        int fast = FastCheck.run(args);
+        System.exit(fast >= 0 ? fast : commandLine().execute(args));
     }
 
     /** The configured command tree; tests and {@code main} share it. */

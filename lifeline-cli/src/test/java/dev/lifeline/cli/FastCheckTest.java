@@ -1,0 +1,79 @@
+package dev.lifeline.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** The picocli-free path for a plain check answers exactly as picocli's does, or steps aside. */
+class FastCheckTest {
+    @TempDir
+    Path dir;
+
+    record Answer(int exit, String out, String err) {
+    }
+
+    @Test
+    void answersAsPicocliWouldForEveryPlainForm() throws Exception {
+        Path stale = dir.resolve("stale");
+        Cli.run(List.of("mkfifo", stale.toString()), null, java.util.Map.of());
+        Path file = Files.writeString(dir.resolve("file"), "x");
+        for (String path : List.of(dir.resolve("absent").toString(), stale.toString(), file.toString(), dir.toString())) {
+            for (List<String> options : List.of(List.<String>of(), List.of("--json"), List.of("-q"), List.of("--quiet"))) {
+                List<String> args = new java.util.ArrayList<>(List.of("check"));
+                args.addAll(options);
+                args.add(path);
+                String[] argv = args.toArray(String[]::new);
+                Answer fast = fast(argv);
+                Answer slow = picocli(argv);
+                assertThat(fast).as(String.join(" ", args)).isEqualTo(slow);
+                assertThat(fast.exit()).isIn(1, 3, 4);
+            }
+        }
+    }
+
+    @Test
+    void stepsAsideForAnythingElse() {
+        for (String[] argv : List.of(new String[] {"check"}, new String[] {"check", "--help"},
+                new String[] {"check", "-q", "--json", "/x"}, new String[] {"check", "/x", "/y"},
+                new String[] {"check", "--bogus", "/x"}, new String[] {"check", "-q", "-q", "/x"},
+                new String[] {"hold", "/x"}, new String[] {"check", "--", "/x"}, new String[] {"check", ""})) {
+            assertThat(FastCheck.run(argv)).as(String.join(" ", argv)).isEqualTo(-1);
+        }
+    }
+
+    private static Answer fast(String[] argv) {
+        PrintStream out = System.out;
+        PrintStream err = System.err;
+        ByteArrayOutputStream o = new ByteArrayOutputStream();
+        ByteArrayOutputStream e = new ByteArrayOutputStream();
+        try {
+            System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
+            System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
+            int exit = FastCheck.run(argv);
+            return new Answer(exit, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(out);
+            System.setErr(err);
+        }
+    }
+
+    private static Answer picocli(String[] argv) {
+        StringWriter o = new StringWriter();
+        StringWriter e = new StringWriter();
+        CommandLine cli = Main.commandLine();
+        cli.setOut(new PrintWriter(o));
+        cli.setErr(new PrintWriter(e));
+        int exit = cli.execute(argv);
+        return new Answer(exit, o.toString(), e.toString());
+    }
+}
