@@ -27,7 +27,7 @@ import picocli.CommandLine.TypeConversionException;
         exitCodeOnExecutionException = Main.EXIT_UNKNOWN,
         description = "Is the daemon alive? One non-blocking open of a FIFO answers.",
         subcommands = {CheckCommand.class, HoldCommand.class, WaitCommand.class, RunCommand.class, ExecCommand.class,
-                WatchCommand.class, StatusCommand.class, ServeCommand.class, DemoCommand.class, HelpCommand.class})
+                WatchCommand.class, StatusCommand.class, ServeCommand.class, DemoCommand.class, CompletionCommand.class, ManCommand.class, HelpCommand.class})
 public final class Main implements Runnable {
     /** LSB's "unknown": no answer could be had. Every failure that is not an answer exits with it. */
     static final int EXIT_UNKNOWN = 4;

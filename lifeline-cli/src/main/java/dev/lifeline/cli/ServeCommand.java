@@ -59,7 +59,20 @@ public final class ServeCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        List<Path> follow = targets.isEmpty() ? List.of(BeaconDirectory.current()) : targets;
+        List<Path> follow = targets;
+        if (targets.isEmpty()) {
+            // The default directory is followed as a directory even before any beacon made it:
+            // made here as hold, run and exec would make it (0700), so that what appears is seen.
+            Path dir = BeaconDirectory.current();
+            try {
+                BeaconDirectory.prepare(dir.resolve("serve"));
+            } catch (java.io.IOException e) {
+                err.println("lifeline: unable to serve " + dir + ": " + BeaconDirectory.describe(e));
+                err.flush();
+                return Main.EXIT_UNKNOWN;
+            }
+            follow = List.of(dir);
+        }
         CountDownLatch stop = new CountDownLatch(1);
         try (Server server = Server.start(listen, follow)) {
             Runtime.getRuntime().addShutdownHook(new Thread(server::close, "lifeline-serve-shutdown"));

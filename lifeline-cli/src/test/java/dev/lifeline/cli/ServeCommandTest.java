@@ -38,6 +38,27 @@ class ServeCommandTest {
     }
 
     @Test
+    void withoutArgumentsItFollowsTheDefaultDirectoryMadeIfMissing() throws Exception {
+        Path runtime = dir.resolve("runtime");
+        java.nio.file.Files.createDirectory(runtime);
+        java.util.Map<String, String> env = java.util.Map.of("XDG_RUNTIME_DIR", runtime.toString());
+        try (Cli.Holder serve = Cli.Holder.start(Cli.java("serve", "--listen", "127.0.0.1:0"), env)) {
+            Path beacons = runtime.resolve("lifeline");
+            assertThat(serve.line()).startsWith("serving http://127.0.0.1:").endsWith(" for " + beacons);
+            assertThat(java.nio.file.Files.getPosixFilePermissions(beacons))
+                    .isEqualTo(java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+            String port = serve.line().replaceAll(".*127\\.0\\.0\\.1:(\\d+)/.*", "$1");
+            try (Cli.Holder daemon = Cli.Holder.start(Cli.java("hold", "app"), env)) {
+                assertThat(daemon.line()).startsWith("holding " + beacons.resolve("app"));
+                HttpClient http = HttpClient.newHttpClient();
+                Cli.poll("the new beacon served", () -> get(http, "http://127.0.0.1:" + port + "/health/app"),
+                        r -> r != null && r.statusCode() == 200, java.time.Duration.ofSeconds(30));
+            }
+            assertThat(serve.terminate()).isZero();
+        }
+    }
+
+    @Test
     void aBadAddressIsAUsageError() {
         Cli.Result r = Cli.run("serve", "--listen", "nowhere:port");
         assertThat(r.exitCode()).as(r.toString()).isEqualTo(2);
