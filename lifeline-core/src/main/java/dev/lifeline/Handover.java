@@ -90,6 +90,29 @@ public final class Handover {
         }
     }
 
+    /**
+     * Beats for the program, which may not know lifeline: records a beat now and promises the
+     * next within {@code promise}, as {@link Beacon#beat} does. For a wrapper that learns of the
+     * program's progress some other way (a file it touches, a log it writes).
+     *
+     * @param promise how long until the next beat at the latest; at least one millisecond
+     * @throws IOException if the program has ended or the times cannot be set
+     */
+    public void beat(java.time.Duration promise) throws IOException {
+        long millis = promise.toMillis();
+        if (millis < 1) {
+            throw new IllegalArgumentException("a promise of at least 1 ms is needed, not " + promise);
+        }
+        if (released == null || exit.isDone()) {
+            throw new IOException("lifeline: process " + pid + " has ended; nothing to beat for");
+        }
+        long now = System.currentTimeMillis();
+        int r = released.beat(now, Math.addExact(now, millis));
+        if (r < 0) {
+            throw new IOException("lifeline: futimens: " + Errno.describe(-r) + " (" + Errno.name(-r) + ")");
+        }
+    }
+
     /** The status of {@link #waitFor()} as a future. */
     public CompletableFuture<Integer> onExit() {
         return exit.copy();

@@ -68,6 +68,15 @@ public final class RunCommand implements Callable<Integer> {
             description = "Be the only holder: refused (125) while another process holds the beacon.")
     boolean exclusive;
 
+    @Option(names = "--heartbeat-from", paramLabel = "FILE",
+            description = "Beat for CMD each time FILE's modification time moves (CMD touches or writes it as it"
+                    + " makes progress), promising --heartbeat: a CMD whose progress stops reads HUNG.")
+    Path heartbeatFrom;
+
+    @Option(names = "--heartbeat", paramLabel = "DURATION", converter = HoldCommand.HeartbeatConverter.class,
+            description = "With --heartbeat-from: the promise each beat makes (such as 30s).")
+    java.time.Duration heartbeat;
+
     @Option(names = "--sd-notify",
             description = "Tell systemd READY=1 once CMD runs holding the beacon, and pass the beacon's beats on as"
                     + " WATCHDOG=1 (for Type=notify units with WatchdogSec=).")
@@ -76,6 +85,10 @@ public final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         PrintWriter err = spec.commandLine().getErr();
+        if ((heartbeatFrom == null) != (heartbeat == null)) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                    "--heartbeat-from FILE and --heartbeat DURATION go together");
+        }
         // Handlers go in before the child starts: a signal meant for it that arrives while it is
         // being started is kept and delivered once it runs.
         AtomicReference<Handover> child = new AtomicReference<>();
@@ -99,6 +112,9 @@ public final class RunCommand implements Callable<Integer> {
             return refuse(err, "run", Programs.EXIT_NOT_EXECUTABLE, e.getMessage().replaceFirst("^lifeline: ", ""));
         }
         child.set(handover);
+        if (heartbeatFrom != null) {
+            Progress.follow(handover, heartbeatFrom, heartbeat);
+        }
         if (sdNotify) {
             Notify.fromEnvironment(err).ifPresent(n -> {
                 Notify.ready(n, err);

@@ -61,6 +61,33 @@ class RecipesTest {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
+    void theExecProbePodChecksTheSharedBeaconWithLifelineItself() throws Exception {
+        Map<String, Object> pod = new Yaml().load(Files.readString(RECIPES.resolve("kubernetes-exec-probe.yaml")));
+        assertThat(pod).containsEntry("kind", "Pod");
+        Map<String, Object> spec = (Map<String, Object>) pod.get("spec");
+        assertThat((List<Map<String, Object>>) spec.get("volumes")).singleElement()
+                .satisfies(v -> assertThat(v).containsKey("emptyDir"));
+        Map<String, Map<String, Object>> containers = new HashMap<>();
+        for (Map<String, Object> c : (List<Map<String, Object>>) spec.get("containers")) {
+            containers.put((String) c.get("name"), c);
+            assertThat((List<Map<String, Object>>) c.get("volumeMounts"))
+                    .anySatisfy(m -> assertThat(m).containsEntry("mountPath", "/run/lifeline"));
+        }
+        List<String> probe = (List<String>) ((Map<String, Object>) ((Map<String, Object>) containers.get("app")
+                .get("livenessProbe")).get("exec")).get("command");
+        List<String> run = (List<String>) containers.get("app").get("command");
+        List<String> serve = (List<String>) containers.get("lifeline").get("command");
+        // Every lifeline command line in the pod parses as lifeline's own.
+        for (List<String> command : List.of(probe, run, serve)) {
+            assertThat(command.get(0)).isEqualTo("lifeline");
+            Main.commandLine().parseArgs(command.subList(1, command.size()).toArray(String[]::new));
+        }
+        assertThat(probe).containsExactly("lifeline", "check", "--quiet", "/run/lifeline/app");
+        assertThat(run).contains("/run/lifeline/app");
+    }
+
+    @Test
     void theSystemdUnitIsANotifyServiceWithAWatchdog() throws Exception {
         Map<String, Map<String, String>> unit = new HashMap<>();
         String section = null;

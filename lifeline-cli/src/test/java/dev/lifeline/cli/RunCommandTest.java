@@ -17,6 +17,40 @@ class RunCommandTest {
     Path dir;
 
     @Test
+    void heartbeatFromAProgressFileTurnsHungWhenProgressStops() throws Exception {
+        java.nio.file.Path beacon = dir.resolve("b");
+        java.nio.file.Path progress = dir.resolve("progress");
+        java.nio.file.Path stopped = dir.resolve("stopped");
+        String script = "i=0; while [ $i -lt 10 ]; do touch \"$1\"; sleep 0.1; i=$((i + 1)); done; "
+                + "echo > \"$2\"; exec sleep 1000";
+        Process run = Cli.start(Cli.java("run", "--heartbeat-from", progress.toString(), "--heartbeat", "600ms",
+                beacon.toString(), "--", "sh", "-c", script, "sh", progress.toString(), stopped.toString()), null,
+                java.util.Map.of());
+        try {
+            dev.lifeline.Probe probe = dev.lifeline.Probe.of(beacon);
+            dev.lifeline.Status beating = Cli.poll("a beat passed on", probe::check,
+                    s -> s.state() == dev.lifeline.Status.State.ALIVE && s.deadline().isPresent(),
+                    java.time.Duration.ofSeconds(60));
+            org.assertj.core.api.Assertions.assertThat(java.time.Duration.between(beating.lastBeat().orElseThrow(),
+                    beating.deadline().orElseThrow())).isEqualTo(java.time.Duration.ofMillis(600));
+            Cli.poll("progress stopped", () -> java.nio.file.Files.exists(stopped), b -> b, java.time.Duration.ofSeconds(60));
+            Cli.poll("HUNG once the promise runs out", probe::check, s -> s.state() == dev.lifeline.Status.State.HUNG,
+                    java.time.Duration.ofSeconds(60));
+        } finally {
+            run.destroy();
+            run.waitFor(30, java.util.concurrent.TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void heartbeatFromWithoutAPromiseIsAUsageError() {
+        Cli.Result r = Cli.run("run", "--heartbeat-from", dir.resolve("p").toString(), dir.resolve("b").toString(),
+                "--", "true");
+        org.assertj.core.api.Assertions.assertThat(r.exitCode()).as(r.toString()).isEqualTo(125);
+        org.assertj.core.api.Assertions.assertThat(r.stderr()).contains("go together");
+    }
+
+    @Test
     void aliveWhileTheChildLivesAndDeadTheMomentItIsKilled() {
         Path beacon = dir.resolve("b");
         // exec: the process that prints its pid is the one that holds the beacon.

@@ -613,7 +613,7 @@ public final class Fifo {
          * alive for a moment after its program ended; and it is held while unlinking, as
          * {@link Held#close} does, so a holder starting meanwhile never keeps a removed FIFO.
          */
-        public boolean removeIfUnheld() {
+        public synchronized boolean removeIfUnheld() {
             if (writer < 0) {
                 return false;
             }
@@ -627,8 +627,22 @@ public final class Fifo {
             }
         }
 
+        /**
+         * Beats for the program that holds the beacon now: the same signed times as
+         * {@link Held#beat}, set through the write end kept here (times belong to the inode, so
+         * any descriptor of it will do). Returns 0 or minus errno; EBADF once let go.
+         */
+        public synchronized int beat(long nowMillis, long deadlineMillis) {
+            if (writer < 0) {
+                return -Errno.EBADF;
+            }
+            return LibC.futimens(LibC.scratch(), writer,
+                    Math.floorDiv(deadlineMillis, 1000), Math.floorMod(deadlineMillis, 1000) * (long) NANOS_PER_MILLI + SIGNATURE,
+                    Math.floorDiv(nowMillis, 1000), Math.floorMod(nowMillis, 1000) * (long) NANOS_PER_MILLI + SIGNATURE);
+        }
+
         /** Lets go without removing anything. */
-        public void forget() {
+        public synchronized void forget() {
             if (writer >= 0) {
                 closeFifo(LibC.scratch(), writer, dev, ino);
                 writer = -1;
