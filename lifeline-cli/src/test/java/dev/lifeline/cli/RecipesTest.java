@@ -88,6 +88,38 @@ class RecipesTest {
     }
 
     @Test
+    void theExecUnitChainLoadsTheDaemon() throws Exception {
+        Map<String, Map<String, String>> unit = unit("worker-exec.service");
+        assertThat(unit.get("Service")).containsEntry("Type", "notify").doesNotContainKey("WatchdogSec");
+        String[] exec = unit.get("Service").get("ExecStart").split(" ");
+        var parsed = Main.commandLine().parseArgs(java.util.Arrays.copyOfRange(exec, 1, exec.length));
+        assertThat(parsed.subcommand().commandSpec().name()).isEqualTo("exec");
+        assertThat(parsed.subcommand().hasMatchedOption("--sd-notify")).isTrue();
+    }
+
+    private static Map<String, Map<String, String>> unit(String file) throws Exception {
+        Map<String, Map<String, String>> unit = new HashMap<>();
+        String section = null;
+        for (String line : Files.readAllLines(RECIPES.resolve(file))) {
+            line = line.strip();
+            if (line.isEmpty() || line.startsWith("#")) {
+                continue;
+            }
+            if (line.startsWith("[") && line.endsWith("]")) {
+                section = line.substring(1, line.length() - 1);
+                unit.put(section, new HashMap<>());
+                continue;
+            }
+            assertThat(section).as("a key before any section: " + line).isNotNull();
+            int eq = line.indexOf('=');
+            assertThat(eq).as("not KEY=VALUE: " + line).isPositive();
+            unit.get(section).put(line.substring(0, eq), line.substring(eq + 1));
+        }
+        assertThat(unit).containsKeys("Unit", "Service", "Install");
+        return unit;
+    }
+
+    @Test
     void theSystemdUnitIsANotifyServiceWithAWatchdog() throws Exception {
         Map<String, Map<String, String>> unit = new HashMap<>();
         String section = null;
