@@ -295,7 +295,7 @@ public final class WatchLoop implements AutoCloseable {
     private void drainInotify(LibC.Scratch s) {
         long n;
         Set<Entry> touched = new HashSet<>();
-        Map<Entry, Integer> births = new HashMap<>();
+        Set<Entry> bornHeld = new HashSet<>();
         Map<Integer, String> movedFrom = new HashMap<>();
         while ((n = LibC.read(s, inotify, inotifyBuffer)) > 0) {
             for (long at = 0; at + 16 <= n; ) {
@@ -325,9 +325,7 @@ public final class WatchLoop implements AutoCloseable {
                             String from = movedFrom.get(cookie);
                             if ((mask & Linux.IN_MOVED_TO) != 0 && from != null
                                     && from.startsWith("." + name + ".") && from.endsWith(".lifeline-new")) {
-                                for (Entry b : named) {
-                                    births.merge(b, 1, Integer::sum);
-                                }
+                                bornHeld.addAll(named);
                             }
                         }
                     }
@@ -345,7 +343,7 @@ public final class WatchLoop implements AutoCloseable {
         }
         for (Entry e : touched) {
             if (!e.removed) {
-                recheck(e, false, Fifo.DEAD, births.getOrDefault(e, 0));
+                recheck(e, false, Fifo.DEAD, bornHeld.contains(e));
             }
         }
     }
@@ -407,18 +405,18 @@ public final class WatchLoop implements AutoCloseable {
     }
 
     private void recheck(Entry e, boolean died) {
-        recheck(e, died, Fifo.DEAD, 0);
+        recheck(e, died, Fifo.DEAD, false);
     }
 
     private void recheck(Entry e, boolean died, int death) {
-        recheck(e, died, death, 0);
+        recheck(e, died, death, false);
     }
 
     /**
      * Arms the watches first, then checks: an event after the arming cannot be missed, and one
      * before it is covered by the check.
      */
-    private void recheck(Entry e, boolean died, int death, int births) {
+    private void recheck(Entry e, boolean died, int death, boolean bornHeld) {
         LibC.Scratch s = LibC.scratch();
         armDirectory(s, e);
         armFifo(s, e);
@@ -456,7 +454,7 @@ public final class WatchLoop implements AutoCloseable {
         // since the last look, with nobody holding now, was a holder that came and went between
         // two looks (a GC pause, a loaded machine). Say so rather than lose it. Two such
         // holders within one stall are reported as one: the Watcher's documented limit.
-        if (births > 0 && !held && e.last != Fifo.ALIVE && e.last != Fifo.ALIVE_PROMISED && e.last != Fifo.HUNG) {
+        if (bornHeld && !held && e.last != Fifo.ALIVE && e.last != Fifo.ALIVE_PROMISED && e.last != Fifo.HUNG) {
             report(e, Fifo.ALIVE, 0, 0);
         }
         report(e, outcome, beat, deadline);
