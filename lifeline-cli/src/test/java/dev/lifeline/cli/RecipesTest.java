@@ -121,24 +121,7 @@ class RecipesTest {
 
     @Test
     void theSystemdUnitIsANotifyServiceWithAWatchdog() throws Exception {
-        Map<String, Map<String, String>> unit = new HashMap<>();
-        String section = null;
-        for (String line : Files.readAllLines(RECIPES.resolve("worker.service"))) {
-            line = line.strip();
-            if (line.isEmpty() || line.startsWith("#")) {
-                continue;
-            }
-            if (line.startsWith("[") && line.endsWith("]")) {
-                section = line.substring(1, line.length() - 1);
-                unit.put(section, new HashMap<>());
-                continue;
-            }
-            assertThat(section).as("a key before any section: " + line).isNotNull();
-            int eq = line.indexOf('=');
-            assertThat(eq).as("not KEY=VALUE: " + line).isPositive();
-            unit.get(section).put(line.substring(0, eq), line.substring(eq + 1));
-        }
-        assertThat(unit).containsKeys("Unit", "Service", "Install");
+        Map<String, Map<String, String>> unit = unit("worker.service");
         Map<String, String> service = unit.get("Service");
         assertThat(service).containsEntry("Type", "notify").containsKey("WatchdogSec");
         String[] exec = service.get("ExecStart").split(" ");
