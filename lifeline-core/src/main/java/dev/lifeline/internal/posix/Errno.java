@@ -28,6 +28,7 @@ public final class Errno {
     public static final int ENOSPC = 28;
     public static final int EROFS = 30;
     public static final int ENAMETOOLONG = 36;
+    public static final int ENOSYS = 38;
     public static final int ELOOP = 40;
     public static final int EDQUOT = 122;
     /** Same number as EAGAIN on Linux; what {@code flock(LOCK_NB)} reports for a held lock. */

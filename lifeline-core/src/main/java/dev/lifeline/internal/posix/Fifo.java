@@ -262,9 +262,13 @@ public final class Fifo {
             int r = LibC.statx(s, path, false, ID_MASK);
             if (r == -Errno.ENOENT) {
                 Held born = createHeld(s, path, mode, exclusive);
+                if (born == TAKEN_MEANWHILE) {
+                    continue; // another holder placed its FIFO first: look again
+                }
                 if (born != null) {
                     return born;
                 }
+                // The plain way, only where the held creation cannot work at all.
                 r = LibC.mkfifo(s, path, mode);
                 if (r == -Errno.EEXIST) {
                     continue; // another holder created it first: look again
@@ -301,9 +305,11 @@ public final class Fifo {
                 }
             } catch (BeaconException | RuntimeException e) {
                 // A FIFO made by this call and not held must not stay behind: probes would
-                // report DEAD for a daemon that never started.
-                if (created && createdIno != -1 && namesInode(s, path, createdDev, createdIno)) {
-                    LibC.unlink(s, path);
+                // report DEAD for a daemon that never started. But it may be held by now: made
+                // here, then opened and locked by another holder before this call got to it
+                // (this call then failed with HELD). So it is removed only under its lock.
+                if (created && createdIno != -1) {
+                    removeIfUnheld(s, path, createdDev, createdIno);
                 }
                 throw e;
             }
@@ -389,15 +395,22 @@ public final class Fifo {
         }
     }
 
+    /** What {@link #createHeld} returns when the path was taken meanwhile: look again. */
+    private static final Held TAKEN_MEANWHILE = new Held();
+
     /**
      * Creates the beacon already held: mkfifo under a temporary name beside it, open, lock, then
      * rename into place with RENAME_NOREPLACE. Probes thus never see a new beacon that nobody holds
      * yet, which they would rightly call DEAD; and the rename never replaces anything that
-     * appeared at the path meanwhile. Returns null where this cannot be done (a file system
-     * without RENAME_NOREPLACE, a name too long for the temporary) or the path was taken
-     * meanwhile: the caller then takes the plain way.
+     * appeared at the path meanwhile.
+     *
+     * <p>Returns {@link #TAKEN_MEANWHILE} when something appeared at the path first, and null only
+     * where this way cannot work at all: a temporary name too long for the file system, or one
+     * without RENAME_NOREPLACE. Every other failure is the beacon's own and is thrown as such.
+     * Falling back to the plain way for those would be wrong, not just slower: the plain way
+     * creates the FIFO at the path before it holds it, so another holder can take it in between.
      */
-    private static Held createHeld(LibC.Scratch s, NativePath path, int mode, boolean exclusive) {
+    private static Held createHeld(LibC.Scratch s, NativePath path, int mode, boolean exclusive) throws BeaconException {
         Path target = path.path();
         Path name = target.getFileName();
         if (name == null) {
@@ -411,25 +424,49 @@ public final class Fifo {
         } catch (RuntimeException unusable) {
             return null;
         }
-        if (LibC.mkfifo(s, staging, mode) < 0) {
-            return null;
+        int r = LibC.mkfifo(s, staging, mode);
+        if (r == -Errno.ENAMETOOLONG) {
+            return null; // the beacon's own name may still fit: the plain way will tell
+        }
+        if (r == -Errno.EEXIST) {
+            return TAKEN_MEANWHILE; // a random name taken: as unlikely as it is harmless to retry
+        }
+        if (r < 0) {
+            throw errnoFailure(path, "mkfifo", -r);
         }
         int fd = LibC.open(s, staging, HOLD_FLAGS);
         if (fd < 0) {
             LibC.unlink(s, staging);
-            return null;
+            throw errnoFailure(path, "open", -fd);
         }
         boolean placed = false;
         try {
-            if (LibC.fstatx(s, fd, ID_MASK) < 0 || !isFifo(s.statxMode())) {
-                return null;
+            r = LibC.fstatx(s, fd, ID_MASK);
+            if (r < 0) {
+                throw errnoFailure(path, "statx", -r);
+            }
+            if (!isFifo(s.statxMode())) {
+                throw failure(path, Fault.OTHER, null, "mkfifo made " + describeType(type(s.statxMode())) + ", not a FIFO");
             }
             long dev = s.statxDev();
             long ino = s.statxIno();
-            if (LibC.flock(s, fd, (exclusive ? Linux.LOCK_EX : Linux.LOCK_SH) | Linux.LOCK_NB) < 0
-                    || LibC.fchmod(s, fd, mode) < 0
-                    || LibC.renameNoReplace(s, staging, path) < 0) {
-                return null;
+            r = LibC.flock(s, fd, (exclusive ? Linux.LOCK_EX : Linux.LOCK_SH) | Linux.LOCK_NB);
+            if (r < 0) {
+                throw errnoFailure(path, "flock", -r);
+            }
+            r = LibC.fchmod(s, fd, mode);
+            if (r < 0) {
+                throw errnoFailure(path, "fchmod", -r);
+            }
+            r = LibC.renameNoReplace(s, staging, path);
+            if (r == -Errno.EEXIST) {
+                return TAKEN_MEANWHILE;
+            }
+            if (r == -Errno.EINVAL || r == -Errno.ENOSYS) {
+                return null; // no RENAME_NOREPLACE here (old kernel, or a file system without it)
+            }
+            if (r < 0) {
+                throw errnoFailure(path, "rename", -r);
             }
             placed = true;
             return new Held(path, fd, dev, ino, exclusive);
@@ -440,6 +477,31 @@ public final class Fifo {
                 LibC.unlink(s, staging);
                 LibC.close(s, fd);
             }
+        }
+    }
+
+    /**
+     * Removes the FIFO at {@code path} if it is still this inode and nobody holds it, by the
+     * holders' own rule: only under its exclusive lock, so a holder that opened it meanwhile finds,
+     * once it gets the lock, that the path no longer names what it locked, and starts again.
+     * Taking the lock needs a descriptor, and a read end is the only one that opens without a
+     * reader; probes may see that read end as ALIVE for the few calls it is open. Where no
+     * descriptor can be had (no descriptor left, no read permission) the FIFO stays: a truthful
+     * DEAD, never a removal under a holder.
+     */
+    private static void removeIfUnheld(LibC.Scratch s, NativePath path, long dev, long ino) {
+        int fd = LibC.open(s, path, HOLD_FLAGS);
+        if (fd < 0) {
+            return;
+        }
+        try {
+            if (LibC.fstatx(s, fd, Linux.STATX_INO) == 0 && s.statxDev() == dev && s.statxIno() == ino
+                    && LibC.flock(s, fd, Linux.LOCK_EX | Linux.LOCK_NB) == 0
+                    && namesInode(s, path, dev, ino)) {
+                LibC.unlink(s, path);
+            }
+        } finally {
+            closeFifo(s, fd, dev, ino);
         }
     }
 
@@ -486,6 +548,16 @@ public final class Fifo {
         private final long ino;
         private final boolean exclusive;
         private final AtomicBoolean closed = new AtomicBoolean();
+
+        /** Holds nothing and is never registered: {@link #TAKEN_MEANWHILE}. */
+        private Held() {
+            this.path = null;
+            this.fd = -1;
+            this.dev = -1;
+            this.ino = -1;
+            this.exclusive = false;
+            closed.set(true);
+        }
 
         Held(NativePath path, int fd, long dev, long ino, boolean exclusive) {
             this.path = path;
