@@ -394,6 +394,8 @@ class PermissionMatrixTest {
         assertThat(attributes.get("uid")).as("owner of %s", path).isEqualTo(OWNER_UID);
         assertThat(attributes.get("gid")).as("group of %s", path).isEqualTo(MON_GID);
         assertThat(Probe.of(path).holderPid()).as("holder of %s", path).hasValue(holder.pid());
+        // The layout is one lifeline itself accepts: a root checker is told to refuse any warning.
+        assertThat(Probe.of(path).warnings()).as("warnings for %s", path).isEmpty();
         assertThat(Files.readAllLines(Path.of("/proc", Long.toString(holder.pid()), "status")))
                 .as("the holder's identity").contains("Uid:\t" + OWNER_UID + "\t" + OWNER_UID + "\t" + OWNER_UID + "\t" + OWNER_UID)
                 .contains("Gid:\t" + MON_GID + "\t" + MON_GID + "\t" + MON_GID + "\t" + MON_GID);
