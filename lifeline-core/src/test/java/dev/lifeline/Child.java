@@ -33,6 +33,16 @@ import java.util.List;
  *     CLOCK_MONOTONIC, comparable across processes; INO = the inode the path names, FDINO = the
  *     inode of the descriptor it holds), then closes; prints {@code refused FAULT} otherwise,
  *     and {@code done} at the end.
+ * <li>{@code hold-modes DIR NAME=PERMS...}: holds one beacon per NAME in DIR, each created with
+ *     the permissions PERMS (as {@code rw--w----}), prints {@code held}, then waits for its standard
+ *     input to close, closes them all and prints {@code closed}. A refusal prints
+ *     {@code refused NAME FAULT} and exits 3.
+ * <li>{@code checks PATH...}: checks each path once and prints one line per path, in order:
+ *     {@code STATE FAULT ERRNO}, with {@code -} for a missing fault or errno. One JVM for many
+ *     checks: a JVM costs far more than a check.
+ * <li>{@code try-hold PATH [OPTION...]}: tries to hold a beacon with the given
+ *     {@link BeaconOption}s (and KEEP_ON_CLOSE); prints {@code refused FAULT ERRNO}, or
+ *     {@code held} and lets go again.
  * <li>{@code exhaust-open PATH}, {@code exhaust-watch PATH}: as {@code exhaust}, for
  *     {@link Beacon#open} and for {@link Watcher#start}, {@link Probe#awaitDeath} and
  *     {@link Probe#awaitAlive}: one line of outcomes, then the same calls again once descriptors
@@ -48,6 +58,9 @@ public final class Child {
         switch (args[0]) {
             case "hold" -> hold(path, args.length > 2 && args[2].equals("exclusive"));
             case "check" -> System.out.println(Probe.of(path).check());
+            case "checks" -> checks(java.util.List.of(args).subList(1, args.length));
+            case "hold-modes" -> holdModes(path, java.util.List.of(args).subList(2, args.length));
+            case "try-hold" -> tryHold(path, java.util.List.of(args).subList(2, args.length));
             case "exhaust" -> exhaust(path);
             case "park" -> park(path);
             case "pid" -> System.out.println("pid " + Probe.of(path).holderPid());
@@ -94,6 +107,50 @@ public final class Child {
         }
         beacon.close();
         System.out.println("closed");
+    }
+
+    private static void checks(List<String> paths) {
+        for (String p : paths) {
+            Status status = Probe.of(Path.of(p)).check();
+            System.out.println(status.state() + " " + status.fault().map(Fault::name).orElse("-") + " "
+                    + status.errno().orElse("-"));
+        }
+    }
+
+    private static void holdModes(Path dir, List<String> specs) throws IOException {
+        List<Beacon> beacons = new ArrayList<>();
+        for (String spec : specs) {
+            int eq = spec.indexOf('=');
+            String name = spec.substring(0, eq);
+            try {
+                beacons.add(Beacon.open(dir.resolve(name),
+                        java.nio.file.attribute.PosixFilePermissions.fromString(spec.substring(eq + 1))));
+            } catch (BeaconException e) {
+                System.out.println("refused " + name + " " + e.fault());
+                System.exit(3);
+                return;
+            }
+        }
+        System.out.println("held");
+        System.out.flush();
+        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        while (in.readLine() != null) {
+            // wait for the parent to close our standard input
+        }
+        beacons.forEach(Beacon::close);
+        System.out.println("closed");
+    }
+
+    private static void tryHold(Path path, List<String> optionNames) {
+        // KEEP_ON_CLOSE changes nothing about whether open refuses; it makes sure that a holder
+        // that should have been refused leaves the FIFO where it was for the parent to see.
+        List<BeaconOption> options = new ArrayList<>(List.of(BeaconOption.KEEP_ON_CLOSE));
+        optionNames.forEach(name -> options.add(BeaconOption.valueOf(name)));
+        try (Beacon beacon = Beacon.open(path, options.toArray(BeaconOption[]::new))) {
+            System.out.println("held");
+        } catch (BeaconException e) {
+            System.out.println("refused " + e.fault() + " " + e.errno().orElse("-"));
+        }
     }
 
     private static void heartbeat(Path path, java.time.Duration promise) throws IOException {
