@@ -156,7 +156,7 @@ public final class Status {
 
     /**
      * {@code "ALIVE /run/x"}, {@code "HUNG /run/x (last beat 2026-...Z, deadline 2026-...Z)"}, or
-     * {@code "UNKNOWN /run/x: open: Permission denied (EACCES)"}.
+     * {@code "UNKNOWN ACCESS_DENIED /run/x: open: Permission denied (EACCES)"}.
      */
     @Override
     public String toString() {
@@ -167,6 +167,6 @@ public final class Status {
         if (state != State.UNKNOWN) {
             return state + " " + path;
         }
-        return state + " " + path + ": " + reason + (errno != null ? " (" + errno + ")" : "");
+        return state + " " + fault + " " + path + ": " + reason + (errno != null ? " (" + errno + ")" : "");
     }
 }

@@ -190,7 +190,7 @@ class ProbeTest {
                 Files.setPosixFilePermissions(fifo, java.nio.file.attribute.PosixFilePermissions.fromString("---------"));
                 line = Probe.of(fifo).check().toString();
             }
-            assertThat(line).startsWith("UNKNOWN ").contains("EACCES").contains("Permission denied");
+            assertThat(line).startsWith("UNKNOWN ACCESS_DENIED ").contains("EACCES").contains("Permission denied");
         }
     }
 
