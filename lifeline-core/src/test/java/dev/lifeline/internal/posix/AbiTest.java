@@ -93,6 +93,39 @@ class AbiTest {
                 + " literal layouts accepted by " + compiler);
     }
 
+    /** Errno's descriptions are glibc's strerror texts, kept in Java; this host's glibc agrees. */
+    @Test
+    void errnoDescriptionsAreTheCLibrarysOwn() throws Exception {
+        Path source = dir.resolve("strerror.c");
+        Path program = dir.resolve("strerror");
+        Files.writeString(source, """
+                #include <stdio.h>
+                #include <string.h>
+                int main(void) {
+                    for (int n = 1; n < 134; n++) printf("%d\\t%s\\n", n, strerror(n));
+                    return 0;
+                }
+                """);
+        Process cc = new ProcessBuilder("gcc", "-o", program.toString(), source.toString()).redirectErrorStream(true).start();
+        String ccOut = new String(cc.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(cc.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(cc.exitValue()).as(ccOut).isZero();
+        Process run = new ProcessBuilder(program.toString()).start();
+        String out = new String(run.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(run.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        Map<String, Long> table = AbiDump.constants();
+        int compared = 0;
+        for (String line : out.split("\n")) {
+            String[] f = line.split("\t", 2);
+            int n = Integer.parseInt(f[0]);
+            if (table.containsValue((long) n) && Errno.name(n) != null && Errno.name(n).startsWith("E")) {
+                assertThat(Errno.describe(n)).as("strerror(%d), %s", n, Errno.name(n)).isEqualTo(f[1]);
+                compared++;
+            }
+        }
+        assertThat(compared).isGreaterThan(120);
+    }
+
     /** The check can fail: one wrong value is one compile error naming it. */
     @Test
     void aWrongValueIsCaught() throws Exception {
