@@ -91,12 +91,22 @@ public final class Beacon implements AutoCloseable {
      * does not apply. A FIFO taken over keeps its permissions unless this beacon created it or
      * holds it exclusively, in which case it gets {@code permissions}.
      *
+     * <p>{@code permissions} must include {@code OWNER_READ} and {@code OWNER_WRITE}: the holder
+     * reads the FIFO, and the next holder of the same user learns whether a FIFO it takes over is
+     * stale by opening it for writing, as any check does. Without the latter it could not tell
+     * a crashed holder's left-over promise from a live one.
+     *
      * @throws BeaconException as {@link #open(Path, BeaconOption...)} does
+     * @throws IllegalArgumentException if {@code permissions} lacks {@code OWNER_READ} or {@code OWNER_WRITE}
      */
     public static Beacon open(Path path, Set<PosixFilePermission> permissions, BeaconOption... options)
             throws BeaconException {
         Objects.requireNonNull(path, "path");
         Objects.requireNonNull(permissions, "permissions");
+        if (!permissions.contains(PosixFilePermission.OWNER_READ) || !permissions.contains(PosixFilePermission.OWNER_WRITE)) {
+            throw new IllegalArgumentException("a beacon's permissions must include OWNER_READ and OWNER_WRITE, not "
+                    + java.nio.file.attribute.PosixFilePermissions.toString(permissions));
+        }
         Fifo.requireSupported();
         boolean exclusive = false;
         boolean keep = false;

@@ -45,6 +45,20 @@ class BeaconTest {
     }
 
     @Test
+    void refusesPermissionsWithoutTheOwnersReadAndWriteAndCreatesNothing() throws Exception {
+        Path path = dir.resolve("b");
+        for (String permissions : new String[] {"r--------", "-w--w----", "---rw-rw-"}) {
+            assertThatThrownBy(() -> Beacon.open(path, PosixFilePermissions.fromString(permissions)))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("OWNER_READ and OWNER_WRITE")
+                    .hasMessageContaining(permissions);
+        }
+        try (var files = Files.list(dir)) {
+            assertThat(files.toList()).isEmpty();
+        }
+    }
+
+    @Test
     void aNewBeaconAppearsAlreadyHeldAndLeavesNothingElseBehind() throws Exception {
         Path path = dir.resolve("b");
         try (Beacon beacon = Beacon.open(path)) {

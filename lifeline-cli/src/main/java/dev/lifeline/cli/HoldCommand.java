@@ -242,7 +242,10 @@ public final class HoldCommand implements Callable<Integer> {
         return d;
     }
 
-    /** Octal permission bits, {@code 0600} or {@code 640}; setuid, setgid and sticky bits are refused. */
+    /**
+     * Octal permission bits, {@code 0600} or {@code 640}; setuid, setgid and sticky bits are
+     * refused, and so is a mode without the owner's read and write (see {@link Beacon#open}).
+     */
     static int parseMode(String text) {
         if (!text.matches("[0-7]{1,4}")) {
             throw new TypeConversionException("'" + text + "' is not an octal mode such as 0600 or 0640");
@@ -251,6 +254,10 @@ public final class HoldCommand implements Callable<Integer> {
         if (mode > 0777) {
             throw new TypeConversionException("'" + text
                     + "' has setuid, setgid or sticky bits; a beacon takes permission bits only (0000 to 0777)");
+        }
+        if ((mode & 0600) != 0600) {
+            throw new TypeConversionException("'" + text
+                    + "' leaves the owner without read or write permission; a beacon needs both (0600 and up)");
         }
         return mode;
     }

@@ -240,6 +240,8 @@ class HoldCommandTest {
                 {"hold", "/x", "--mode", "0999"},
                 {"hold", "/x", "--mode", "rw-------"},
                 {"hold", "/x", "--mode", "4755"},
+                {"hold", "/x", "--mode", "0400"},
+                {"hold", "/x", "--mode", "0220"},
                 {"hold", "/x", "--for", "soon"},
                 {"hold", "/x", "--for", "0s"},
                 {"hold", "/x", "--for", "-PT5S"},
@@ -298,10 +300,11 @@ class HoldCommandTest {
     void modesAreOctalPermissionBits() {
         assertThat(HoldCommand.parseMode("0600")).isEqualTo(0600);
         assertThat(HoldCommand.parseMode("640")).isEqualTo(0640);
-        assertThat(HoldCommand.parseMode("0")).isZero();
+        assertThat(HoldCommand.parseMode("777")).isEqualTo(0777);
         assertThat(PosixFilePermissions.toString(HoldCommand.permissions(0751))).isEqualTo("rwxr-x--x");
         assertThat(PosixFilePermissions.toString(HoldCommand.permissions(0640))).isEqualTo("rw-r-----");
-        for (String bad : List.of("", "8", "0999", "1777", "04600", "00600", "rw", "0x600", "-600")) {
+        for (String bad : List.of("", "8", "0999", "1777", "04600", "00600", "rw", "0x600", "-600",
+                "0", "0400", "0200", "0477")) {
             assertThatThrownBy(() -> HoldCommand.parseMode(bad)).as(bad).isInstanceOf(TypeConversionException.class);
         }
     }
