@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # bench/run.sh: lifeline against every alternative, in one run on this machine (issue 6).
 #
-#   bench/run.sh            # about 10 minutes on 2 cores
+#   bench/run.sh            # about 11 minutes on 2 cores
 #
 # Writes bench/results/<UTC date>/: report.md and chart.svg, plus the raw figures they are made
 # from (jmh.csv, c-loop.txt, strace/, cli.csv, death.tsv, scale.tsv, stack.txt, machine.txt). Logs,
@@ -68,6 +68,7 @@ mvn -B -q -DskipTests package >"$logs/build.log" 2>&1 || { cat "$logs/build.log"
 jar=$root/lifeline-bench/target/benchmarks.jar
 cli_jar=$(ls -t "$root"/lifeline-cli/target/lifeline-cli-*.jar | head -n 1)
 gcc -O2 -Wall -Wextra -Werror -o "$work/fifo_loop" bench/c/fifo_loop.c
+gcc -O2 -Wall -Wextra -Werror -o "$work/socket_loop" bench/c/socket_loop.c
 gcc -O2 -Wall -Wextra -Werror -o "$work/holder" bench/c/holder.c
 run_java() { "$java" --enable-native-access=ALL-UNNAMED -cp "$jar" "$@"; }
 
@@ -98,13 +99,24 @@ stop_daemon() {
     wait "$pid" || true
 }
 
-step 'C loop: the kernel floor (5 rounds now, 5 more after JMH)'
+step 'C loops: the kernel floor (5 rounds now, 5 more after JMH)'
 start_daemon
+c_modes=(live dead unix-connect unix-connect-jdk unix-connect-c-listener)
 c_loop() {
     local mode
     for mode in live dead; do
         "$work/fifo_loop" "$mode" "$work/daemon/$mode" 5 1 | sed -n 's/^ns_per_op //p' >>"$logs/c-loop-$mode.txt"
     done
+    # The socket probe against the daemon's JVM listener, the one JMH's socket benchmark connects
+    # to: the cheapest correct probe, then the calls of the JDK's connect (with getsockname); then
+    # the cheapest against a listener of its own in C, to show how much the listener shapes a
+    # tight loop's figure. See bench/c/socket_loop.c.
+    "$work/socket_loop" connect "$work/daemon/daemon.sock" 5 1 \
+        | sed -n 's/^ns_per_op //p' >>"$logs/c-loop-unix-connect.txt"
+    "$work/socket_loop" jdk "$work/daemon/daemon.sock" 5 1 \
+        | sed -n 's/^ns_per_op //p' >>"$logs/c-loop-unix-connect-jdk.txt"
+    "$work/socket_loop" connect "$work/c.sock" 5 1 listen \
+        | sed -n 's/^ns_per_op //p' >>"$logs/c-loop-unix-connect-c-listener.txt"
 }
 rm -f -- "$logs"/c-loop-*.txt
 c_loop
@@ -127,12 +139,12 @@ step 'JMH: one check, lifeline and the alternatives (-prof gc)'
     || { tail -n 50 "$logs/jmh.log" >&2; exit 1; }
 grep -E '^CheckBench\.[A-Za-z0-9]+( |:gc.alloc.rate.norm)' "$logs/jmh.log" >&2 || true
 
-step 'C loop again; the floor is the median of all 10 rounds, taken on both sides of JMH'
+step 'C loops again; each floor is the median of all 10 rounds, taken on both sides of JMH'
 start_daemon
 c_loop
 stop_daemon
 : >"$out/c-loop.txt"
-for mode in live dead; do
+for mode in "${c_modes[@]}"; do
     n=$(wc -l <"$logs/c-loop-$mode.txt")
     echo "$mode $(sort -g "$logs/c-loop-$mode.txt" | sed -n "$(((n + 1) / 2))p")" >>"$out/c-loop.txt"
 done

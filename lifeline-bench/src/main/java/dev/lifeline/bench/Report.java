@@ -211,6 +211,15 @@ public final class Report {
         return jmh.get(bench)[2];
     }
 
+    /** A figure of the C loops: live, dead, unix-connect, unix-connect-jdk, unix-connect-c-listener. */
+    double cLoop(String mode) {
+        Double v = cLoop.get(mode);
+        if (v == null) {
+            throw new IllegalStateException("c-loop.txt has no " + mode);
+        }
+        return v;
+    }
+
     String[] deathRow(String kind) {
         return death.stream().filter(r -> r[0].equals(kind)).findFirst()
                 .orElseThrow(() -> new IllegalStateException("death.tsv has no " + kind));
@@ -233,10 +242,10 @@ public final class Report {
         return ok ? "met" : "**not met**";
     }
 
-    /** The targets of issue 6, each as measured in this run. */
+    /** The targets of issue 6, each as measured in this run, with the kernel's floor where there is one. */
     String targets() {
-        double live = score("lifelineLive") / cLoop.get("live");
-        double dead = score("lifelineDead") / cLoop.get("dead");
+        double live = score("lifelineLive") / cLoop("live");
+        double dead = score("lifelineDead") / cLoop("dead");
         double allocMax = Math.max(alloc("lifelineLive"), alloc("lifelineDead"));
         double unix = score("unixSocketConnect") / score("lifelineLive");
         double pid = score("pidFileVerified") / score("lifelineLive");
@@ -246,7 +255,8 @@ public final class Report {
                 live, dead, met(live <= 1.10 && dead <= 1.10)));
         s.append(String.format(Locale.ROOT, "| 0 bytes allocated per check | at most %s B/op (JMH `-prof gc`; below 1 B/op is JMH's own bookkeeping spread over the operations) | %s |%n",
                 fmt(allocMax), met(allocMax < 1)));
-        s.append(String.format(Locale.ROOT, "| at least 3x faster than a Unix-socket connect | %.1fx | %s |%n", unix, met(unix >= 3)));
+        s.append(String.format(Locale.ROOT, "| at least 3x faster than a Unix-socket connect | %.1fx. %s | %s |%n", unix, socketFloor(),
+                met(unix >= 3)));
         s.append(String.format(Locale.ROOT, "| at least 3x faster than a verified PID file | %.1fx | %s |%n", pid, met(pid >= 3)));
         for (String holder : List.of("C holder", "JVM holder")) {
             if (death.stream().noneMatch(r -> r[0].equals("onDeath, " + holder))) {
@@ -265,6 +275,30 @@ public final class Report {
         return s.toString();
     }
 
+    /**
+     * What the kernel allows a socket probe against a FIFO check: both made through the C library
+     * with nothing on top (C against C), and what the JDK adds to the calls its connect makes.
+     */
+    String socketFloor() {
+        double floor = cLoop("unix-connect") / cLoop("live");
+        double cListener = cLoop("unix-connect-c-listener") / cLoop("live");
+        double jdk = score("unixSocketConnect") - cLoop("unix-connect-jdk");
+        double getsockname = cLoop("unix-connect-jdk") - cLoop("unix-connect");
+        return String.format(Locale.ROOT, "Kernel floor, C against C and the same daemon: %.1fx (socket + connect + close against open +"
+                + " statx + close), so %s; to a listener in C instead, %.1fx. The JDK's connect takes %s ns against %s ns for"
+                + " the same calls in C (%s ns, %+.0f%%, is the JDK's own), the getsockname among them that the cheapest"
+                + " probe does without %s ns",
+                floor, floor < 3 ? "against a socket probe that costs only its system calls no FIFO check reaches 3x on this kernel"
+                        : "3x is within reach even against a socket probe that costs only its system calls",
+                cListener, fmt(score("unixSocketConnect")), fmt(cLoop("unix-connect-jdk")), signed(jdk),
+                100 * jdk / cLoop("unix-connect-jdk"), signed(getsockname));
+    }
+
+    /** A signed figure, as fmt formats its size: "+740", "-12.5". */
+    static String signed(double v) {
+        return (v < 0 ? "-" : "+") + fmt(Math.abs(v));
+    }
+
     String checksTable() {
         double base = score("lifelineLive");
         StringBuilder s = new StringBuilder();
@@ -281,9 +315,15 @@ public final class Report {
                     fmt(v[2]), v[0] / base, calls));
         }
         s.append(String.format(Locale.ROOT, "| C loop, live (open + statx + close) | %s | | 0 | %.2fx | 3 |%n",
-                fmt(cLoop.get("live")), cLoop.get("live") / base));
+                fmt(cLoop("live")), cLoop("live") / base));
         s.append(String.format(Locale.ROOT, "| C loop, dead (open ENXIO + statx) | %s | | 0 | %.2fx | 2 |%n",
-                fmt(cLoop.get("dead")), cLoop.get("dead") / base));
+                fmt(cLoop("dead")), cLoop("dead") / base));
+        s.append(String.format(Locale.ROOT, "| C loop, Unix socket connect (socket + connect + close) | %s | | 0 | %.2fx | 3 |%n",
+                fmt(cLoop("unix-connect")), cLoop("unix-connect") / base));
+        s.append(String.format(Locale.ROOT, "| C loop, Unix socket connect, the JDK's calls (socket + connect + getsockname + close) | %s | | 0 | %.2fx | 4 |%n",
+                fmt(cLoop("unix-connect-jdk")), cLoop("unix-connect-jdk") / base));
+        s.append(String.format(Locale.ROOT, "| C loop, Unix socket connect (socket + connect + close), to a listener in C | %s | | 0 | %.2fx | 3 |%n",
+                fmt(cLoop("unix-connect-c-listener")), cLoop("unix-connect-c-listener") / base));
         return s.toString();
     }
 
@@ -314,9 +354,15 @@ public final class Report {
         s.append("JMH 1.37, average time, 2 forks, each 3 x 1 s warm-up and 5 x 1 s measurement, `-prof gc`. Every check is"
                 + " prepared once and answers \"alive\" about the same daemon, a separate process. System calls per check"
                 + " counted with `strace -c -f` over two runs of a driver doing N1 and N2 checks: (count(N2) - count(N1)) /"
-                + " (N2 - N1), calls below 0.05 per check left out. The C loop makes lifeline's calls through the same C"
-                + " library: the median of 10 one-second rounds, 5 just before JMH and 5 just after, so that both see"
-                + " the same machine.\n\n");
+                + " (N2 - N1), calls below 0.05 per check left out. The C loops make the same calls through the same C"
+                + " library with nothing on top: lifeline's (bench/c/fifo_loop.c) and a Unix-socket probe's"
+                + " (bench/c/socket_loop.c), the cheapest correct one and the calls the JDK's connect makes, both to the"
+                + " daemon's JVM listener that the Java row connects to. In a tight loop the listener shapes the"
+                + " client's figure (a slower listener's backlog fills and the client waits for it; a busy one spares"
+                + " the client waking it), so the cheapest probe is also run against a listener in C that keeps up"
+                + " and is mostly asleep in accept when a probe arrives, as a daemon is for real probes seconds apart."
+                + " Each is the median of 10 one-second rounds, 5 just before JMH and 5 just after, so that all see the"
+                + " same machine.\n\n");
         s.append(checksTable()).append('\n');
         s.append("Reading the alternatives: a lock file probed through a channel kept open is one `fcntl` and no"
                 + " path walk, but the checker needs write access to the daemon's lock file, allocates on every"
@@ -358,7 +404,7 @@ public final class Report {
         s.append("\n## Where a live check spends its time\n\n");
         s.append("JMH `-prof stack` on `lifelineLive` (thread states and top frames, sampled):\n\n```\n")
                 .append(Files.readString(stack).strip()).append("\n```\n");
-        s.append("\n## Rerun\n\n`bench/run.sh` from the repository root (about 10 minutes on 2 cores). It needs gcc, strace,"
+        s.append("\n## Rerun\n\n`bench/run.sh` from the repository root (about 11 minutes on 2 cores). It needs gcc, strace,"
                 + " hyperfine, s6 and a JDK 25, and says which is missing.\n");
         return s.toString();
     }
@@ -373,8 +419,9 @@ public final class Report {
     /** Horizontal bars on a log axis: ns per check, then death-notice latency. */
     String svg() {
         List<Object[]> checks = new ArrayList<>(); // label, value ns, lifeline?
-        checks.add(new Object[] {"C loop, live (kernel floor)", cLoop.get("live"), 2});
-        checks.add(new Object[] {"C loop, dead (kernel floor)", cLoop.get("dead"), 2});
+        checks.add(new Object[] {"C loop, live (kernel floor)", cLoop("live"), 2});
+        checks.add(new Object[] {"C loop, dead (kernel floor)", cLoop("dead"), 2});
+        checks.add(new Object[] {"C loop, Unix socket connect (kernel floor)", cLoop("unix-connect"), 2});
         for (var e : NAMES.entrySet()) {
             if (jmh.containsKey(e.getKey())) {
                 checks.add(new Object[] {e.getValue(), score(e.getKey()), e.getKey().startsWith("lifeline") ? 1 : 0});
@@ -389,7 +436,7 @@ public final class Report {
         int width = 900;
         int bar = 20;
         int gap = 6;
-        int labelW = 290;
+        int labelW = 330;
         int h1 = 60 + checks.size() * (bar + gap) + 40;
         int h2 = 60 + notices.size() * (bar + gap) + 40;
         StringBuilder s = new StringBuilder();
