@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # bench/run.sh: lifeline against every alternative, in one run on this machine (issue 6).
 #
-#   bench/run.sh            # about 11 minutes on 2 cores
+#   bench/run.sh            # about 13 minutes on 2 cores
 #
 # Writes bench/results/<UTC date>/: report.md and chart.svg, plus the raw figures they are made
-# from (jmh.csv, c-loop.txt, strace/, cli.csv, death.tsv, scale.tsv, stack.txt, machine.txt). Logs,
-# which name this machine's paths, go to lifeline-bench/target/bench-logs/ and are not committed.
+# from (jmh.csv, c-loop.txt, strace/, cli.csv, death-kills.tsv, scale.tsv, stack.txt, machine.txt).
+# Logs, which name this machine's paths, go to lifeline-bench/target/bench-logs/ and are not
+# committed.
 #
 # Installs nothing. Needs gcc, strace, hyperfine, s6 (s6-supervise, s6-svok), Maven and a JDK 25+
 # ($JAVA_HOME, `java` on the PATH, or the usual install places); says what to install otherwise.
@@ -70,6 +71,7 @@ cli_jar=$(ls -t "$root"/lifeline-cli/target/lifeline-cli-*.jar | head -n 1)
 gcc -O2 -Wall -Wextra -Werror -o "$work/fifo_loop" bench/c/fifo_loop.c
 gcc -O2 -Wall -Wextra -Werror -o "$work/socket_loop" bench/c/socket_loop.c
 gcc -O2 -Wall -Wextra -Werror -o "$work/holder" bench/c/holder.c
+gcc -O2 -Wall -Wextra -Werror -o "$work/reaper" bench/c/reaper.c
 run_java() { "$java" --enable-native-access=ALL-UNNAMED -cp "$jar" "$@"; }
 
 {
@@ -181,8 +183,9 @@ hyperfine -N --warmup 3 --runs 30 --export-csv "$out/cli.csv" \
 s6-svc -dx "$svc" 2>/dev/null || true
 stop_daemon
 
-step 'death notice latency (SIGKILL of a non-child holder)'
-run_java dev.lifeline.bench.DeathLatency "$out/death.tsv" 50 10 "$work/holder" >&2
+# Kills per row: C holder, JVM holder, ProcessHandle.onExit (which takes 300 ms or more a kill).
+step 'death notice latency (SIGKILL of a holder the reaper started; kills: 1000 150 10)'
+run_java dev.lifeline.bench.DeathLatency "$out/death-kills.tsv" 1000 150 10 "$work/reaper" "$work/holder" >&2
 
 step 'one Watcher, 1 to 10,000 beacons'
 run_java -Xmx512m dev.lifeline.bench.WatcherScale "$out/scale.tsv" 5 50 1 100 1000 10000 >&2
