@@ -394,6 +394,10 @@ public final class Report {
                     .append(", at end ").append(machine.getOrDefault("load average at end", "?"))
                     .append(": other work shared the machine; read the ratios, measured side by side, rather than absolute times.\n\n");
         }
+        if ("quick".equals(machine.get("mode"))) {
+            s.append("**Quick mode (`LIFELINE_BENCH_QUICK=1`): a trial of the script with fewer iterations, rounds and"
+                    + " kills than the text below states. Not results: never commit or quote them.**\n\n");
+        }
         s.append("![lifeline against the alternatives](chart.svg)\n\n");
         s.append("## Targets (issue 6)\n\n").append(targets()).append('\n');
         s.append("## One check, lifeline against the alternatives\n\n");

@@ -169,8 +169,13 @@ class BenchSmokeTest {
                 .contains("| onDeath | C holder | 100 | 100% | -1.0 | -1.0 | -1.0 | -1.0 | -1.0 | -1.0 |")
                 .contains("| Watcher | C holder | 100 | 0% | 1.0 | 1.0 | 1.0 | 1.0 | 1.0 | 1.0 |")
                 .contains("| C loop, Unix socket connect (socket + connect + close) | 2,500 | | 0 | 2.38x | 3 |")
-                .contains("armed: a test, as an observer armed");
+                .contains("armed: a test, as an observer armed")
+                .doesNotContain("Quick mode");
         assertThat(report.svg()).startsWith("<svg").contains("lifeline check, live").contains("parent's waitpid (kernel floor), C holder p50")
                 .endsWith("</svg>\n");
+
+        // A trial run of the script says so on top, so that its figures are never taken for results.
+        Files.writeString(dir.resolve("machine.txt"), "mode: quick\n", java.nio.file.StandardOpenOption.APPEND);
+        assertThat(new Report(dir).markdown()).contains("**Quick mode (`LIFELINE_BENCH_QUICK=1`)");
     }
 }
