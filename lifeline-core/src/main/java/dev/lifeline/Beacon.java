@@ -81,6 +81,8 @@ public final class Beacon implements AutoCloseable {
      *         or {@link Fault#REMOTE_FILE_SYSTEM} from the strict checks; a fault naming the errno
      *         if a system call failed (a missing directory, permission denied, ...)
      * @throws UnsupportedOperationException on a platform lifeline does not serve
+     * @throws IllegalArgumentException if the path is empty or holds a NUL character
+     * @throws java.nio.file.ProviderMismatchException if the path is not of the default file system
      */
     public static Beacon open(Path path, BeaconOption... options) throws BeaconException {
         return open(path, DEFAULT_PERMISSIONS, options);
@@ -96,7 +98,7 @@ public final class Beacon implements AutoCloseable {
      * stale by opening it for writing, as any check does. Without the latter it could not tell
      * a crashed holder's left-over promise from a live one.
      *
-     * @throws BeaconException as {@link #open(Path, BeaconOption...)} does
+     * @throws BeaconException as {@link #open(Path, BeaconOption...)} does; so do its unchecked exceptions
      * @throws IllegalArgumentException if {@code permissions} lacks {@code OWNER_READ} or {@code OWNER_WRITE}
      */
     public static Beacon open(Path path, Set<PosixFilePermission> permissions, BeaconOption... options)
@@ -108,6 +110,9 @@ public final class Beacon implements AutoCloseable {
                     + java.nio.file.attribute.PosixFilePermissions.toString(permissions));
         }
         Fifo.requireSupported();
+        // First: a path that cannot name a file is refused before anything is looked at (the
+        // strict checks of an empty path would look at the working directory's parent).
+        NativePath nativePath = NativePath.of(path);
         boolean exclusive = false;
         boolean keep = false;
         boolean trust = false;
@@ -126,7 +131,7 @@ public final class Beacon implements AutoCloseable {
                         String.join("; ", concerns) + " (BeaconOption.TRUST_DIRECTORY accepts it)");
             }
         }
-        Fifo.Held held = Fifo.hold(NativePath.of(path), mode(permissions), exclusive);
+        Fifo.Held held = Fifo.hold(nativePath, mode(permissions), exclusive);
         return new Beacon(path, held, exclusive, keep);
     }
 

@@ -20,7 +20,12 @@ public final class Lifeline {
         return check(path).isAlive();
     }
 
-    /** Checks the beacon at {@code path} once; see {@link Probe#check()}. */
+    /**
+     * Checks the beacon at {@code path} once; see {@link Probe#check()}.
+     *
+     * @throws IllegalArgumentException if the path is empty or holds a NUL character, as
+     *         {@link Probe#of(Path)} does
+     */
     public static Status check(Path path) {
         return Probe.of(path).check();
     }

@@ -36,6 +36,19 @@ class BeaconTest {
     }
 
     @Test
+    void aPathThatCannotNameAFileIsRefusedAsDocumented() throws Exception {
+        // Refused before the strict checks, which for an empty path would look at the working
+        // directory's parent and could answer UNSAFE_DIRECTORY for what is no path at all.
+        assertThatThrownBy(() -> Beacon.open(Path.of(""))).isInstanceOf(IllegalArgumentException.class);
+        Path zip = dir.resolve("other.zip");
+        try (var other = java.nio.file.FileSystems.newFileSystem(java.net.URI.create("jar:" + zip.toUri()),
+                java.util.Map.of("create", "true"))) {
+            assertThatThrownBy(() -> Beacon.open(other.getPath("/b")))
+                    .isInstanceOf(java.nio.file.ProviderMismatchException.class);
+        }
+    }
+
+    @Test
     void givesTheModeAskedForEvenWhereTheUmaskWouldMaskIt() throws Exception {
         Path path = dir.resolve("b");
         // The umask here is 022 or stricter: group write would be masked by mkfifo alone.

@@ -55,6 +55,29 @@ class StrictTest {
     }
 
     @Test
+    void aMissingDirectoryUnderOneAnyoneMayWriteIsNoExcuse() throws Exception {
+        // Whoever may write "open" can make the missing directories below it, and a FIFO in them:
+        // the existing directory above the missing ones is checked as if they were there. (Found
+        // by PropertiesTest: a missing or dangling parent used to skip every check.)
+        Path open = Files.createDirectory(dir.resolve("open"));
+        Files.setPosixFilePermissions(open, PosixFilePermissions.fromString("rwxrwxrwx"));
+        Files.createSymbolicLink(open.resolve("dangling"), open.resolve("nowhere"));
+        for (Path path : new Path[] {open.resolve("missing/deeper/b"), open.resolve("dangling/b"),
+                open.resolve("missing/../b")}) {
+            assertThat(Probe.of(path).warnings()).as(path.toString()).singleElement().asString()
+                    .contains(open.toString()).contains("writable by others");
+            assertThatThrownBy(() -> Beacon.open(path)).as(path.toString())
+                    .isInstanceOfSatisfying(BeaconException.class, e -> assertThat(e.fault()).isEqualTo(Fault.UNSAFE_DIRECTORY));
+        }
+        try (var files = Files.list(open)) {
+            assertThat(files.toList()).containsExactly(open.resolve("dangling"));
+        }
+        // With TRUST_DIRECTORY the missing directory is what stops the holder, as before.
+        assertThatThrownBy(() -> Beacon.open(open.resolve("missing/b"), BeaconOption.TRUST_DIRECTORY))
+                .isInstanceOfSatisfying(BeaconException.class, e -> assertThat(e.fault()).isEqualTo(Fault.NO_SUCH_DIRECTORY));
+    }
+
+    @Test
     void aDirectoryOfAnotherUserIsRefusedForAHolder() throws Exception {
         org.junit.jupiter.api.Assumptions.assumeTrue(Processes.isRoot(),
                 "only root can give a directory to another user; CI runs as root");

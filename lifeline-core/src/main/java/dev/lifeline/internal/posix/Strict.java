@@ -38,17 +38,26 @@ public final class Strict {
      * root that others may write without the sticky bit, or (for a holder) that a user other than
      * root and {@code uid} owns; a remote file system; and (for a checker) a FIFO that neither
      * root nor the directory's owner owns. Empty when all is well. Directories that do not
-     * exist are skipped: they fail later, on their own terms.
+     * exist are skipped: they fail later, on their own terms; the existing ones above them are
+     * checked all the same.
      */
     public static List<String> concerns(Path beacon, int uid, boolean forProbe) {
         List<String> concerns = new ArrayList<>();
-        Path dir = beacon.toAbsolutePath().getParent();
-        if (dir == null) {
-            return concerns;
+        Path parent = beacon.toAbsolutePath().getParent();
+        // The directories that really hold it, symbolic links resolved. Where the beacon's own
+        // directory is missing (or a link on the way dangles or loops), the nearest one above it
+        // that exists is where anyone who may write it could make the rest: checked from there.
+        Path dir = null;
+        boolean parentExists = false;
+        for (Path p = parent; p != null && dir == null; p = p.getParent()) {
+            try {
+                dir = p.toRealPath();
+                parentExists = p == parent;
+            } catch (IOException | SecurityException missing) {
+                // not there: look one level up
+            }
         }
-        try {
-            dir = dir.toRealPath(); // the directories that really hold it, symbolic links resolved
-        } catch (IOException | SecurityException missing) {
+        if (dir == null) {
             return concerns;
         }
         String type = fileSystemType(dir);
@@ -74,7 +83,7 @@ public final class Strict {
                         + ", neither root nor uid " + Integer.toUnsignedString(uid) + ": that user can replace the beacon");
             }
         }
-        if (forProbe) {
+        if (forProbe && parentExists) {
             fifoOwner(beacon, dir, concerns);
         }
         return concerns;
