@@ -198,6 +198,18 @@ class PropertiesTest {
                     assertRefusedOnlyWhereUnencodable(w, labels);
                     return;
                 }
+                if (plan.permissions() != null && !(plan.permissions().contains(java.nio.file.attribute.PosixFilePermission.OWNER_READ)
+                        && plan.permissions().contains(java.nio.file.attribute.PosixFilePermission.OWNER_WRITE))) {
+                    // "@throws IllegalArgumentException if permissions lacks OWNER_READ or OWNER_WRITE"
+                    labels.label("refused permissions");
+                    Tree before = Tree.of(w.base);
+                    Map<Integer, String> descriptors = descriptors();
+                    assertThatThrownBy(() -> Beacon.open(w.path, plan.permissions(), plan.options().toArray(BeaconOption[]::new)))
+                            .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("OWNER_READ and OWNER_WRITE");
+                    assertNoDescriptorLeft(descriptors, "after refusing the permissions");
+                    assertThat(before.diff(Tree.of(w.base))).as("what refusing the permissions changed on disk").isEmpty();
+                    return;
+                }
                 boolean exclusive = plan.options().contains(BeaconOption.EXCLUSIVE);
                 boolean keep = plan.options().contains(BeaconOption.KEEP_ON_CLOSE);
                 boolean trust = plan.options().contains(BeaconOption.TRUST_DIRECTORY);
@@ -359,7 +371,8 @@ class PropertiesTest {
         assertThat(s.path()).as(as).isEqualTo(path);
         assertThat(s.isAlive()).as(as).isEqualTo(expected.state() == Status.State.ALIVE);
         assertThat(s.reason()).as(as).isNotBlank();
-        assertThat(s.toString()).as(as).startsWith(expected.state() + " " + path);
+        assertThat(s.toString()).as(as).startsWith(expected.state()
+                + (expected.state() == Status.State.UNKNOWN ? " " + expected.fault() : "") + " " + path);
         if (expected.state() == Status.State.UNKNOWN) {
             assertThat(s.fault()).as(as).contains(expected.fault());
             assertThat(s.errno()).as(as).isEqualTo(java.util.Optional.ofNullable(expected.errno()));

@@ -343,11 +343,16 @@ final class World implements AutoCloseable {
     }
 
     private void beacon(Path at, int mode, Holder holder) throws Exception {
-        Set<PosixFilePermission> perms = permissions(mode & 0777);
+        // Beacon.open asks for the owner's read and write; the plan's mode, whatever it is, is
+        // then given to the FIFO by hand, so that checks still meet every mode.
+        Set<PosixFilePermission> perms = permissions((mode & 0777) | 0600);
         Beacon beacon = holder == Holder.BEACON_EXCLUSIVE
                 ? Beacon.open(at, perms, BeaconOption.TRUST_DIRECTORY, BeaconOption.EXCLUSIVE)
                 : Beacon.open(at, perms, BeaconOption.TRUST_DIRECTORY);
         resources.push(beacon);
+        if ((mode & 0600) != 0600) {
+            java.nio.file.Files.setPosixFilePermissions(at, permissions(mode & 0777));
+        }
         Inode inode = Inode.of(Sys.stat(at, false));
         holders.put(inode, holder);
         enders.put(inode, beacon);
