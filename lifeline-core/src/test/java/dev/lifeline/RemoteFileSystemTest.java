@@ -124,6 +124,23 @@ class RemoteFileSystemTest {
         assertThat(list(dir.backing())).isEmpty();
     }
 
+    @Test
+    void aProbeThroughASymbolicLinkWarnsAboutTheFileSystemOfTheFifo() throws Exception {
+        Side dir = remote.directory("linked");
+        // The link is on this host's own disk; the FIFO it names, which a probe checks, is not.
+        Path here = Files.createDirectory(remote.root.resolve("linked-from-here"));
+        Path link = Files.createSymbolicLink(here.resolve("b"), dir.mounted().resolve("b"));
+        try (Beacon other = Beacon.open(dir.backing().resolve("b"))) {
+            Probe probe = Probe.of(link);
+            assertThat(probe.warnings()).singleElement().asString()
+                    .startsWith(dir.mounted() + " is on fuse.sshfs, a file system shared between hosts");
+            assertThat(probe.check().state()).isEqualTo(Status.State.DEAD);
+        } finally {
+            Files.delete(link);
+            Files.delete(here);
+        }
+    }
+
     /**
      * What the refusal prevents, shown with TRUST_DIRECTORY: each side holds the same FIFO, and
      * neither sees the other. Two EXCLUSIVE holders at once, a promise lost, and a close on one

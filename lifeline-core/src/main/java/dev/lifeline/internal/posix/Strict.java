@@ -36,9 +36,10 @@ public final class Strict {
     /**
      * What is unsafe about the place of {@code beacon}: each directory from its parent up to the
      * root that others may write without the sticky bit, or (for a holder) that a user other than
-     * root and {@code uid} owns; a remote file system; and (for a checker) a FIFO that neither
-     * root nor the directory's owner owns. Empty when all is well. Directories that do not
-     * exist are skipped: they fail later, on their own terms.
+     * root and {@code uid} owns; a remote file system (for a checker, the one that holds the FIFO
+     * a final symbolic link names); and (for a checker) a FIFO that neither root nor the
+     * directory's owner owns. Empty when all is well. Directories that do not exist are skipped:
+     * they fail later, on their own terms.
      */
     public static List<String> concerns(Path beacon, int uid, boolean forProbe) {
         List<String> concerns = new ArrayList<>();
@@ -51,9 +52,22 @@ public final class Strict {
         } catch (IOException | SecurityException missing) {
             return concerns;
         }
-        String type = fileSystemType(dir);
+        Path fifoDir = dir;
+        if (forProbe) {
+            // A probe follows a final symbolic link (as s6-svok does), so the FIFO it checks may
+            // live elsewhere: on a remote file system even where the link does not.
+            try {
+                Path target = beacon.toRealPath().getParent();
+                if (target != null) {
+                    fifoDir = target;
+                }
+            } catch (IOException | SecurityException missing) {
+                // nothing there yet, or a dangling link: the link's own directory is all there is
+            }
+        }
+        String type = fileSystemType(fifoDir);
         if (REMOTE.contains(type) || type.startsWith("fuse.sshfs")) {
-            concerns.add(dir + " is on " + type + ", a file system shared between hosts:"
+            concerns.add(fifoDir + " is on " + type + ", a file system shared between hosts:"
                     + " a FIFO there shows the readers of this host only");
         }
         for (Path d = dir; d != null; d = d.getParent()) {
