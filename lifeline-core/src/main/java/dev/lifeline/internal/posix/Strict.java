@@ -28,7 +28,10 @@ import java.util.Set;
 public final class Strict {
     /** File system types, as the mount table names them, on which a FIFO means one host only. */
     private static final Set<String> REMOTE = Set.of("nfs", "nfs4", "cifs", "smb3", "smbfs", "9p", "ceph",
-            "glusterfs", "afs", "coda", "gfs2", "ocfs2", "lustre", "gpfs", "virtiofs");
+            "glusterfs", "afs", "coda", "gfs2", "ocfs2", "lustre", "gpfs", "virtiofs", "beegfs", "orangefs",
+            // FUSE clients name themselves fuse.<program> in the mount table; statfs says only FUSE.
+            "fuse.glusterfs", "fuse.ceph-fuse", "fuse.ceph", "fuse.s3fs", "fuse.rclone", "fuse.gcsfuse",
+            "fuse.juicefs");
 
     private Strict() {
     }
@@ -36,10 +39,10 @@ public final class Strict {
     /**
      * What is unsafe about the place of {@code beacon}: each directory from its parent up to the
      * root that others may write without the sticky bit, or (for a holder) that a user other than
-     * root and {@code uid} owns; a remote file system; and (for a checker) a FIFO that neither
-     * root nor the directory's owner owns. Empty when all is well. Directories that do not
-     * exist are skipped: they fail later, on their own terms; the existing ones above them are
-     * checked all the same.
+     * root and {@code uid} owns; a remote file system (for a checker, the one that holds the FIFO
+     * a final symbolic link names); and (for a checker) a FIFO that neither root nor the
+     * directory's owner owns. Empty when all is well. Directories that do not exist are skipped:
+     * they fail later, on their own terms; the existing ones above them are checked all the same.
      */
     public static List<String> concerns(Path beacon, int uid, boolean forProbe) {
         List<String> concerns = new ArrayList<>();
@@ -60,9 +63,22 @@ public final class Strict {
         if (dir == null) {
             return concerns;
         }
-        String type = fileSystemType(dir);
+        Path fifoDir = dir;
+        if (forProbe) {
+            // A probe follows a final symbolic link (as s6-svok does), so the FIFO it checks may
+            // live elsewhere: on a remote file system even where the link does not.
+            try {
+                Path target = beacon.toRealPath().getParent();
+                if (target != null) {
+                    fifoDir = target;
+                }
+            } catch (IOException | SecurityException missing) {
+                // nothing there yet, or a dangling link: the link's own directory is all there is
+            }
+        }
+        String type = fileSystemType(fifoDir);
         if (REMOTE.contains(type) || type.startsWith("fuse.sshfs")) {
-            concerns.add(dir + " is on " + type + ", a file system shared between hosts:"
+            concerns.add(fifoDir + " is on " + type + ", a file system shared between hosts:"
                     + " a FIFO there shows the readers of this host only");
         }
         for (Path d = dir; d != null; d = d.getParent()) {
