@@ -228,8 +228,10 @@ public final class Beacon implements AutoCloseable {
      * Lets go of the beacon. Unless it was opened with {@link BeaconOption#KEEP_ON_CLOSE}, the
      * FIFO is removed first, but only by its last holder and only if the path still names the
      * very FIFO this beacon opened (same device and inode): a file that replaced it is never
-     * touched. Idempotent and thread-safe. Never throws: if the FIFO cannot be removed it stays,
-     * and probes report DEAD, which is the truth.
+     * touched. A beacon that joined a FIFO read only by programs that are not lifeline holders
+     * (s6-supervise on its control FIFO, say) never removes it: the FIFO is theirs, and no lock
+     * could tell this beacon that it is the last reader. Idempotent and thread-safe. Never throws:
+     * if the FIFO cannot be removed it stays, and probes report DEAD, which is the truth.
      */
     @Override
     public void close() {

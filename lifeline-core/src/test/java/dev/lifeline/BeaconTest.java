@@ -269,6 +269,48 @@ class BeaconTest {
         assertThat(Probe.of(path).check().state()).isEqualTo(Status.State.ABSENT);
     }
 
+    /**
+     * A FIFO read by a program that is no lifeline holder (s6-supervise on its control FIFO, say)
+     * is that program's: a beacon that joins it is a guest and leaves it in place, and so is any
+     * beacon that joins after it, in another process too (guests announce no POSIX lock).
+     */
+    @Test
+    void aBeaconJoiningAnotherProgramsReaderLeavesTheFifoToIt() throws Exception {
+        Path path = dir.resolve("control");
+        ProbeTest.mkfifo(path);
+        Object inode = Files.getAttribute(path, "unix:ino");
+        int reader = Sys.open(path, Sys.O_RDONLY | Sys.O_NONBLOCK | Sys.O_CLOEXEC);
+        assertThat(reader).as("the other program's read end").isNotNegative();
+        try {
+            Beacon guest = Beacon.open(path);
+            try (Processes.Running later = Processes.start("hold", path.toString())) {
+                assertThat(later.nextLine()).isEqualTo("held");
+                guest.close();
+                assertThat(later.finish()).as("the later holder closed its beacon and ended").isZero();
+            }
+            assertThat(Files.getAttribute(path, "unix:ino", java.nio.file.LinkOption.NOFOLLOW_LINKS))
+                    .as("the other program's FIFO, still in place").isEqualTo(inode);
+            assertThat(Probe.of(path).check().state()).as("its reader still holds it").isEqualTo(Status.State.ALIVE);
+        } finally {
+            Sys.close(reader);
+        }
+        assertThat(Probe.of(path).check().state()).as("left as found, less its reader").isEqualTo(Status.State.DEAD);
+    }
+
+    /** The last of several lifeline holders in different processes removes the FIFO: no guest among them. */
+    @Test
+    void theLastHolderRemovesTheFifoAcrossProcesses() throws Exception {
+        Path path = dir.resolve("b");
+        try (Processes.Running first = Processes.start("hold", path.toString())) {
+            assertThat(first.nextLine()).isEqualTo("held");
+            Beacon second = Beacon.open(path);
+            assertThat(first.finish()).as("the first holder closed its beacon and ended").isZero();
+            assertThat(Probe.of(path).check().state()).as("still held by the second").isEqualTo(Status.State.ALIVE);
+            second.close();
+        }
+        assertThat(Probe.of(path).check().state()).isEqualTo(Status.State.ABSENT);
+    }
+
     @Test
     void descriptorIsCloseOnExec() throws Exception {
         Path path = dir.resolve("b");

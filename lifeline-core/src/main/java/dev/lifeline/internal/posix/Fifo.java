@@ -257,6 +257,7 @@ public final class Fifo {
             }
             boolean created = false;
             boolean stale = false;
+            boolean readers = false;
             long createdDev = -1;
             long createdIno = -1;
             int r = LibC.statx(s, path, false, ID_MASK);
@@ -289,6 +290,7 @@ public final class Fifo {
                 // holder's promise, which would make us read HUNG until our first beat.
                 int probe = LibC.open(s, path, PROBE_FLAGS | Linux.O_NOFOLLOW);
                 stale = probe == -Errno.ENXIO;
+                readers = probe >= 0;
                 if (probe >= 0) {
                     closeFifo(s, probe, s.statxDev(), s.statxIno());
                 }
@@ -299,7 +301,7 @@ public final class Fifo {
                 }
             }
             try {
-                Held held = openAndLock(s, path, mode, exclusive, uid, created, stale, settleDeadline);
+                Held held = openAndLock(s, path, mode, exclusive, uid, created, stale, readers, settleDeadline);
                 if (held != null) {
                     return held;
                 }
@@ -321,7 +323,7 @@ public final class Fifo {
      * was locked. Null means "start again".
      */
     private static Held openAndLock(LibC.Scratch s, NativePath path, int mode, boolean exclusive, int uid,
-            boolean created, boolean stale, long[] settleDeadline) throws BeaconException {
+            boolean created, boolean stale, boolean readers, long[] settleDeadline) throws BeaconException {
         int r;
         {
             int fd = LibC.open(s, path, HOLD_FLAGS);
@@ -384,9 +386,14 @@ public final class Fifo {
                         throw errnoFailure(path, "fchmod", -r);
                     }
                 }
+                // Joining readers that no lifeline holder is among (s6-supervise on its control FIFO,
+                // a program reading the FIFO for its own reasons) makes this beacon a guest: the
+                // FIFO is theirs, and its close must leave it in place, for no lock can tell this
+                // holder that it is the last reader.
+                boolean guest = readers && !lifelineHolderPresent(s, fd, dev, ino);
                 int held = fd;
                 fd = -1;
-                return new Held(path, held, dev, ino, exclusive);
+                return new Held(path, held, dev, ino, exclusive, guest);
             } finally {
                 if (fd >= 0) {
                     closeFifo(s, fd, fdDev, fdIno);
@@ -469,7 +476,7 @@ public final class Fifo {
                 throw errnoFailure(path, "rename", -r);
             }
             placed = true;
-            return new Held(path, fd, dev, ino, exclusive);
+            return new Held(path, fd, dev, ino, exclusive, false);
         } finally {
             if (!placed) {
                 // Only ours to remove: nobody else knows the random name, and it is still there
@@ -478,6 +485,21 @@ public final class Fifo {
                 LibC.close(s, fd);
             }
         }
+    }
+
+    /**
+     * Whether a lifeline holder, in this process or another, holds the FIFO open on {@code fd}: each
+     * takes a POSIX read lock, which F_GETLK reports for other processes, and this process's are
+     * in the registry. A holder between its flock and that lock reads as absent: the joining
+     * beacon then merely keeps the FIFO at its close, which that holder removes at its own.
+     */
+    private static boolean lifelineHolderPresent(LibC.Scratch s, int fd, long dev, long ino) {
+        for (Held h : holders) {
+            if (h.ino == ino && h.dev == dev && !h.guest) {
+                return true;
+            }
+        }
+        return LibC.posixLock(s, fd, Linux.F_GETLK, Linux.F_WRLCK) != 0; // a pid, or an error: assume one
     }
 
     /**
@@ -547,6 +569,8 @@ public final class Fifo {
         private final long dev;
         private final long ino;
         private final boolean exclusive;
+        /** Joined a FIFO read by others that are not lifeline holders: never removes it. */
+        private final boolean guest;
         private final AtomicBoolean closed = new AtomicBoolean();
 
         /** Holds nothing and is never registered: {@link #TAKEN_MEANWHILE}. */
@@ -556,22 +580,28 @@ public final class Fifo {
             this.dev = -1;
             this.ino = -1;
             this.exclusive = false;
+            this.guest = true;
             closed.set(true);
         }
 
-        Held(NativePath path, int fd, long dev, long ino, boolean exclusive) {
+        Held(NativePath path, int fd, long dev, long ino, boolean exclusive, boolean guest) {
             this.path = path;
             this.fd = fd;
             this.dev = dev;
             this.ino = ino;
             this.exclusive = exclusive;
-            // Announces this process as the holder to F_GETLK; best effort, as nothing depends on it.
-            LibC.posixLock(LibC.scratch(), fd, Linux.F_SETLK, Linux.F_RDLCK);
+            this.guest = guest;
+            // Announces this process as the holder to F_GETLK; best effort, as nothing depends on it
+            // but holderPid and the guest rule. A guest does not announce itself: a beacon joining
+            // after it must see the foreign readers as unaccompanied, and be a guest too.
+            if (!guest) {
+                LibC.posixLock(LibC.scratch(), fd, Linux.F_SETLK, Linux.F_RDLCK);
+            }
             register(this);
         }
 
         synchronized void relock(LibC.Scratch s) {
-            if (!closed.get()) {
+            if (!closed.get() && !guest) {
                 LibC.posixLock(s, fd, Linux.F_SETLK, Linux.F_RDLCK);
             }
         }
@@ -607,7 +637,7 @@ public final class Fifo {
             closed.set(true);
             unregister(this);
             closeFifo(s, fd, dev, ino); // other holders of this inode in this process keep their lock
-            return new Released(path, writer, dev, ino);
+            return new Released(path, writer, dev, ino, guest);
         }
 
         /**
@@ -641,7 +671,7 @@ public final class Fifo {
             LibC.Scratch s = LibC.scratch();
             boolean removed = false;
             try {
-                if (!remove) {
+                if (!remove || guest) {
                     return false;
                 }
                 // Holding the lock exclusively while unlinking is what makes a new holder that
@@ -671,12 +701,14 @@ public final class Fifo {
         private int writer;
         private final long dev;
         private final long ino;
+        private final boolean guest;
 
-        Released(NativePath path, int writer, long dev, long ino) {
+        Released(NativePath path, int writer, long dev, long ino, boolean guest) {
             this.path = path;
             this.writer = writer;
             this.dev = dev;
             this.ino = ino;
+            this.guest = guest;
         }
 
         /**
@@ -687,6 +719,10 @@ public final class Fifo {
          */
         public synchronized boolean removeIfUnheld() {
             if (writer < 0) {
+                return false;
+            }
+            if (guest) {
+                forget(); // the FIFO belongs to the readers the beacon joined
                 return false;
             }
             LibC.Scratch s = LibC.scratch();
