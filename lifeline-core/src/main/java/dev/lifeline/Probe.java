@@ -244,6 +244,11 @@ public final class Probe {
             return now;
         }
         long nanos = timeout.isNegative() ? 0 : saturatedNanos(timeout);
+        if (nanos == 0) {
+            // No time to wait: that check was the fresh one. An inotify instance would cost
+            // milliseconds to close for nothing (the kernel waits for a grace period).
+            return now;
+        }
         CompletableFuture<Status> result = birth(nanos);
         try {
             return result.get();

@@ -97,6 +97,15 @@ class BirthNoticeTest {
     }
 
     @Test
+    void noTimeToWaitAnswersWithTheCheckItself() throws Exception {
+        Path path = dir.resolve("daemon");
+        assertThat(Probe.of(path).awaitAlive(Duration.ZERO).state()).isEqualTo(Status.State.ABSENT);
+        assertThat(Probe.of(path).awaitAlive(Duration.ofSeconds(-1)).state()).isEqualTo(Status.State.ABSENT);
+        ProbeTest.mkfifo(path);
+        assertThat(Probe.of(path).awaitAlive(Duration.ZERO).state()).isEqualTo(Status.State.DEAD);
+    }
+
+    @Test
     void cancellingReleasesTheDescriptors() throws Exception {
         Path path = dir.resolve("daemon");
         Probe probe = Probe.of(path);

@@ -332,7 +332,7 @@ public final class Child {
         }
         probe.awaitDeath(java.time.Duration.ZERO);
         // Load what a birth wait needs (a wait on a held beacon returns before it would).
-        Probe.of(path.resolveSibling("never")).awaitAlive(java.time.Duration.ZERO);
+        Probe.of(path.resolveSibling("never")).awaitAlive(java.time.Duration.ofMillis(1)); // ZERO would return before
         List<RandomAccessFile> hoard = hoard();
         StringBuilder out = new StringBuilder();
         try (Watcher w = Watcher.start(change -> { })) {
