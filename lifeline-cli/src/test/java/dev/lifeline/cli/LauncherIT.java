@@ -57,14 +57,33 @@ class LauncherIT {
         try (var jars = Files.list(tree.resolve("lifeline-cli/target"))) {
             jar = jars.filter(p -> p.toString().endsWith(".jar")).findFirst().orElseThrow();
         }
-        try (var zip = java.nio.file.FileSystems.newFileSystem(jar)) {
-            Files.writeString(zip.getPath("changed.txt"), "x");
+        // Stored, not deflated: the marker's bytes stand in the jar as they are, to be changed below.
+        try (var zip = java.nio.file.FileSystems.newFileSystem(jar, Map.of("noCompression", "true"))) {
+            Files.writeString(zip.getPath("changed.txt"), "lifeline-launcher-test-AAAA");
         }
         Cli.Result third = Cli.run(List.of(launcher.toString(), "check", beacon.toString()), dir, Map.of());
         assertThat(third.exitCode()).isEqualTo(3);
         assertThat(third.stderr()).isEqualTo("lifeline: preparing the start-up cache (first use)...\n");
         List<Path> now = list(aot);
         assertThat(now).hasSize(1).doesNotContainAnyElementsOf(caches);
+
+        // The same jar changed in place, keeping its size, inode and modification time: only the
+        // change time, which nothing can set back, tells it from the jar the index remembers.
+        var modified = Files.getLastModifiedTime(jar);
+        byte[] bytes = Files.readAllBytes(jar);
+        byte[] marker = "lifeline-launcher-test-AAAA".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        int at = indexOf(bytes, marker);
+        assertThat(at).as("the stored marker in the jar").isNotNegative();
+        try (var channel = java.nio.channels.FileChannel.open(jar, java.nio.file.StandardOpenOption.WRITE)) {
+            channel.write(java.nio.ByteBuffer.wrap("BBBB".getBytes(java.nio.charset.StandardCharsets.US_ASCII)),
+                    at + marker.length - 4);
+        }
+        Files.setLastModifiedTime(jar, modified);
+        assertThat(Files.size(jar)).isEqualTo(bytes.length);
+        Cli.Result fourth = Cli.run(List.of(launcher.toString(), "check", beacon.toString()), dir, Map.of());
+        assertThat(fourth.exitCode()).isEqualTo(3);
+        assertThat(fourth.stderr()).isEqualTo("lifeline: preparing the start-up cache (first use)...\n");
+        assertThat(list(aot)).hasSize(1).doesNotContainAnyElementsOf(now);
     }
 
     private Path copyOfTheBuiltTree() throws Exception {
@@ -85,10 +104,32 @@ class LauncherIT {
         return root;
     }
 
-    private static List<Path> list(Path dir) throws Exception {
-        try (var files = Files.list(dir)) {
-            return files.sorted().toList();
+    private static int indexOf(byte[] haystack, byte[] needle) {
+        outer:
+        for (int i = 0; i + needle.length <= haystack.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (haystack[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return i;
         }
+        return -1;
+    }
+
+    /** The caches in {@code dir}; each must be the one its index names (the launcher's remembered hash). */
+    private static List<Path> list(Path dir) throws Exception {
+        List<Path> caches;
+        try (var files = Files.list(dir)) {
+            caches = files.filter(p -> p.getFileName().toString().endsWith(".aot")).sorted().toList();
+        }
+        try (var files = Files.list(dir)) {
+            assertThat(files.map(p -> p.getFileName().toString()).filter(n -> !n.endsWith(".aot")))
+                    .as("besides the caches, only their index").containsExactly("index");
+        }
+        String key = Files.readAllLines(dir.resolve("index")).get(0);
+        assertThat(caches).as("the cache the index names").containsExactly(dir.resolve("lifeline-" + key + ".aot"));
+        return caches;
     }
 
     @Test
