@@ -41,6 +41,26 @@ class HandoverTest {
         assertThat(Probe.of(path).check().state()).isEqualTo(Status.State.ABSENT);
     }
 
+    /**
+     * A beacon that joins a spawned program's beacon is a holder like any other, not a guest: the
+     * program inherited the open file's lock with the descriptor. So when the program ends first,
+     * the joiner, closing last, removes the FIFO.
+     */
+    @Test
+    void aBeaconJoiningASpawnedProgramRemovesTheFifoWhenItClosesLast() throws Exception {
+        Path path = dir.resolve("b");
+        Path go = dir.resolve("go");
+        ProbeTest.mkfifo(go);
+        Handover child = Beacon.open(path).spawn(List.of("sh", "-c", "read line < " + go));
+        Beacon joiner = Beacon.open(path);
+        Files.writeString(go, "go\n"); // opening for writing waits for the child's read end
+        assertThat(child.waitFor()).isZero();
+        assertThat(child.beaconRemoved()).as("the joiner still holds it").isFalse();
+        assertThat(Probe.of(path).check().state()).isEqualTo(Status.State.ALIVE);
+        joiner.close();
+        assertThat(Probe.of(path).check().state()).as("removed by its last holder").isEqualTo(Status.State.ABSENT);
+    }
+
     @Test
     void aKilledProgramLeavesADeadBeacon() throws Exception {
         Path path = dir.resolve("b");

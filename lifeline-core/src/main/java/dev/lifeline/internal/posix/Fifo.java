@@ -488,12 +488,18 @@ public final class Fifo {
     }
 
     /**
-     * Whether a lifeline holder, in this process or another, holds the FIFO open on {@code fd}: each
-     * takes a POSIX read lock, which F_GETLK reports for other processes, and this process's are
-     * in the registry. A holder between its flock and that lock reads as absent: the joining
-     * beacon then merely keeps the FIFO at its close, which that holder removes at its own.
+     * Whether a lifeline holder, in this process or another, holds the FIFO open on {@code fd}:
+     * each takes an open-file-description read lock, which a program it spawns inherits with the
+     * descriptor and which F_OFD_GETLK reports whoever holds it; on a kernel without OFD locks,
+     * the POSIX lock each also takes (F_GETLK, other processes) and this process's registry. A
+     * holder between its flock and those locks reads as absent: the joining beacon then merely
+     * keeps the FIFO at its close, which that holder removes at its own.
      */
     private static boolean lifelineHolderPresent(LibC.Scratch s, int fd, long dev, long ino) {
+        int ofd = LibC.ofdLock(s, fd, Linux.F_OFD_GETLK, Linux.F_WRLCK);
+        if (ofd >= 0) {
+            return ofd == 1;
+        }
         for (Held h : holders) {
             if (h.ino == ino && h.dev == dev && !h.guest) {
                 return true;
@@ -591,11 +597,14 @@ public final class Fifo {
             this.ino = ino;
             this.exclusive = exclusive;
             this.guest = guest;
-            // Announces this process as the holder to F_GETLK; best effort, as nothing depends on it
-            // but holderPid and the guest rule. A guest does not announce itself: a beacon joining
-            // after it must see the foreign readers as unaccompanied, and be a guest too.
+            // Announces this process as the holder to F_GETLK (holderPid), and this open file as
+            // a lifeline holder's to beacons that join (the guest rule); best effort. A guest
+            // announces neither: a beacon joining after it must see the foreign readers as
+            // unaccompanied, and be a guest too.
             if (!guest) {
                 LibC.posixLock(LibC.scratch(), fd, Linux.F_SETLK, Linux.F_RDLCK);
+                // And to joiners, for as long as this open file lives: in a spawned program too.
+                LibC.ofdLock(LibC.scratch(), fd, Linux.F_OFD_SETLK, Linux.F_RDLCK);
             }
             register(this);
         }

@@ -471,27 +471,51 @@ final class LibC {
     }
 
     /**
-     * A POSIX record lock request on the whole file: F_SETLK with {@code type} F_RDLCK/F_UNLCK, or
-     * F_GETLK asking about F_WRLCK. For F_GETLK returns the pid of a conflicting holder, 0 if
-     * none, or minus errno; for F_SETLK, 0 or minus errno.
+     * A POSIX record lock request: F_SETLK with {@code type} F_RDLCK/F_UNLCK on the whole file, or
+     * F_GETLK asking about F_WRLCK on its first byte, where every lifeline holder's POSIX lock
+     * lies and none of the open-file-description locks ({@link #ofdLock}), which report no pid.
+     * For F_GETLK returns the pid of a conflicting holder, 0 if none, or minus errno; for
+     * F_SETLK, 0 or minus errno.
      */
     static int posixLock(Scratch s, int fd, int command, short type) {
+        int r = recordLock(s, fd, command, type, 0, command == Linux.F_GETLK ? 1 : 0);
+        if (r < 0) {
+            return r;
+        }
         MemorySegment lock = s.flock;
-        lock.fill((byte) 0);
-        lock.set(ValueLayout.JAVA_SHORT, 0, type); // l_whence SEEK_SET, l_start 0, l_len 0: all of it
+        if (command != Linux.F_GETLK || lock.get(ValueLayout.JAVA_SHORT, 0) == Linux.F_UNLCK) {
+            return 0;
+        }
+        return Math.max(0, lock.get(JAVA_INT, Linux.FLOCK_PID)); // an OFD lock reports -1: unknown
+    }
+
+    /**
+     * An open-file-description lock request on the file's second byte, apart from the POSIX
+     * locks' first: F_OFD_SETLK with {@code type}, 0 or minus errno; or F_OFD_GETLK asking about
+     * F_WRLCK, 1 if another lock owner (another open file, this process's POSIX locks included)
+     * holds a conflicting lock there, 0 if none, minus errno.
+     */
+    static int ofdLock(Scratch s, int fd, int command, short type) {
+        int r = recordLock(s, fd, command, type, 1, 1);
+        if (r < 0 || command != Linux.F_OFD_GETLK) {
+            return r;
+        }
+        return s.flock.get(ValueLayout.JAVA_SHORT, 0) == Linux.F_UNLCK ? 0 : 1;
+    }
+
+    private static int recordLock(Scratch s, int fd, int command, short type, long start, long length) {
+        MemorySegment lock = s.flock;
+        lock.fill((byte) 0); // l_whence SEEK_SET; l_pid 0, as OFD requests require
+        lock.set(ValueLayout.JAVA_SHORT, 0, type);
+        lock.set(ValueLayout.JAVA_LONG, Linux.FLOCK_START, start);
+        lock.set(ValueLayout.JAVA_LONG, Linux.FLOCK_LEN, length); // 0: to the end, whatever it becomes
         int r;
         try {
             r = (int) FcntlLock.MH.invokeExact(s.errno, fd, command, lock);
         } catch (Throwable t) {
             throw new AssertionError("fcntl", t);
         }
-        if (r < 0) {
-            return -s.errno();
-        }
-        if (command != Linux.F_GETLK || lock.get(ValueLayout.JAVA_SHORT, 0) == Linux.F_UNLCK) {
-            return 0;
-        }
-        return Math.max(0, lock.get(JAVA_INT, Linux.FLOCK_PID)); // an OFD lock reports -1: unknown
+        return r < 0 ? -s.errno() : 0;
     }
 
     /** Sets both times of {@code path} (not following a final link) to now; 0 or minus errno. */

@@ -29,11 +29,16 @@ final class Linux {
     static final int F_SETFD = 2;
     static final int F_GETLK = 5;
     static final int F_SETLK = 6;
+    /** Open file description locks (Linux 3.15): owned by the open file, so inherited with it. */
+    static final int F_OFD_GETLK = 36;
+    static final int F_OFD_SETLK = 37;
     static final short F_RDLCK = 0;
     static final short F_WRLCK = 1;
     static final short F_UNLCK = 2;
     /** struct flock (64-bit): short l_type, short l_whence, off_t l_start @8, off_t l_len @16, pid_t l_pid @24. */
     static final long FLOCK_SIZE = 32;
+    static final long FLOCK_START = 8;
+    static final long FLOCK_LEN = 16;
     static final long FLOCK_PID = 24;
 
     static final int CLOSE_RANGE_CLOEXEC = 4;

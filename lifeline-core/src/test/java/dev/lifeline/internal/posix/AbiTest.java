@@ -33,6 +33,8 @@ class AbiTest {
     private static final Map<String, String> EXPRESSIONS = Map.ofEntries(
             Map.entry("Linux.FLOCK_SIZE", "sizeof(struct flock)"),
             Map.entry("Linux.FLOCK_PID", "offsetof(struct flock, l_pid)"),
+            Map.entry("Linux.FLOCK_START", "offsetof(struct flock, l_start)"),
+            Map.entry("Linux.FLOCK_LEN", "offsetof(struct flock, l_len)"),
             Map.entry("Linux.SIGSET_SIZE", "sizeof(sigset_t)"),
             Map.entry("Linux.TIMESPEC_PAIR_SIZE", "2 * sizeof(struct timespec)"),
             Map.entry("Linux.POLLFD_SIZE", "sizeof(struct pollfd)"),
