@@ -43,10 +43,15 @@ final class Cli {
         }
     }
 
-    /** {@code java --enable-native-access=ALL-UNNAMED -cp <this class path> dev.lifeline.cli.Main args...} */
+    /**
+     * {@code java --enable-native-access=ALL-UNNAMED -cp <this class path> dev.lifeline.cli.Main args...},
+     * behind {@code env --default-signal=INT}: a JVM that starts with SIGINT ignored (as anything
+     * started in the background of a non-interactive shell does) never handles it, and the tests
+     * of what SIGINT does would have nothing to test. env execs the JVM: the pid is the JVM's.
+     */
     static List<String> java(String... args) {
-        List<String> command = new ArrayList<>(List.of(javaBinary(), "--enable-native-access=ALL-UNNAMED",
-                "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+        List<String> command = new ArrayList<>(List.of("env", "--default-signal=INT", javaBinary(),
+                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"), Main.class.getName()));
         command.addAll(List.of(args));
         return command;
     }

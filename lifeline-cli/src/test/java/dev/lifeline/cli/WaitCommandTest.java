@@ -1,7 +1,6 @@
 package dev.lifeline.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -156,7 +155,6 @@ class WaitCommandTest {
 
     @Test
     void sigintEndsAWaitWith130AndPrintsNothing() throws Exception {
-        assumeTrue(!HoldCommandTest.sigintIgnoredHere(), "SIGINT is ignored in this process and its children");
         Path beacon = dir.resolve("b");
         Waiting wait = Waiting.start("wait", beacon.toString(), "--alive");
         Cli.poll("waiting on inotify", () -> Cli.descriptors(wait.pid()),

@@ -90,7 +90,7 @@ class WatchCommandTest {
             watch.line();
             String fifo = beacon.toRealPath().toString();
             assertThat(Cli.descriptors(watch.pid())).as("the watcher holds the write end").contains(fifo);
-            watch.signal(HoldCommandTest.sigintIgnoredHere() ? "TERM" : "INT");
+            watch.signal("INT");
             Cli.Result end = watch.end();
             assertThat(end.exitCode()).as(end.toString()).isEqualTo(0);
             assertThat(holder.process().isAlive()).as("the holder is not disturbed").isTrue();
