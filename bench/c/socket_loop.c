@@ -35,19 +35,16 @@
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
+
+#include "rounds.h"
 
 static struct sockaddr_un address;
 static socklen_t address_len;
 
-static double now_ns(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec * 1e9 + ts.tv_nsec;
-}
-
-static int probe_connect(void) {
+/* Both probes connect to the address set up in main; the argument is time_rounds' and unused. */
+static int probe_connect(const char *unused) {
+    (void)unused;
     int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
     if (fd < 0) return 0;
     int r = connect(fd, (struct sockaddr *)&address, address_len);
@@ -55,7 +52,8 @@ static int probe_connect(void) {
     return r == 0;
 }
 
-static int probe_jdk(void) {
+static int probe_jdk(const char *unused) {
+    (void)unused;
     struct sockaddr_un local;
     socklen_t local_len = sizeof local;
     int fd = socket(AF_UNIX, SOCK_STREAM, 0);
@@ -96,11 +94,6 @@ static pid_t listen_in_child(void) {
     }
 }
 
-static int cmp(const void *a, const void *b) {
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
 int main(int argc, char **argv) {
     if ((argc != 5 && !(argc == 6 && strcmp(argv[5], "listen") == 0))
             || (strcmp(argv[1], "connect") != 0 && strcmp(argv[1], "jdk") != 0)) {
@@ -117,35 +110,14 @@ int main(int argc, char **argv) {
     pid_t listener = -1;
     if (argc == 6 && (listener = listen_in_child()) < 0) return 111;
 
-    int (*probe)(void) = strcmp(argv[1], "connect") == 0 ? probe_connect : probe_jdk;
-    int rounds = atoi(argv[3]);
-    double seconds = atof(argv[4]);
-    double *results = calloc(rounds + 1, sizeof *results);
-    /* Warm-up round, not reported: as in fifo_loop. */
-    for (int round = -1; round < rounds; round++) {
-        long ops = 0;
-        double start = now_ns(), end = start + seconds * 1e9, t;
-        do {
-            for (int i = 0; i < 1000; i++) {
-                if (!probe()) {
-                    fprintf(stderr, "socket_loop: %s to %s failed (errno %d)\n", argv[1], argv[2], errno);
-                    if (listener > 0) kill(listener, SIGKILL);
-                    return 1;
-                }
-            }
-            ops += 1000;
-        } while ((t = now_ns()) < end);
-        if (round >= 0) {
-            results[round] = (t - start) / ops;
-            printf("ns_per_op %.1f\n", results[round]);
-        }
-    }
+    int (*probe)(const char *) = strcmp(argv[1], "connect") == 0 ? probe_connect : probe_jdk;
+    /* Timed as in fifo_loop (rounds.h). */
+    int r = time_rounds(atoi(argv[3]), atof(argv[4]), probe, NULL);
+    if (r < 0) fprintf(stderr, "socket_loop: %s to %s failed (errno %d)\n", argv[1], argv[2], errno);
     if (listener > 0) {
         kill(listener, SIGKILL);
         waitpid(listener, NULL, 0);
         unlink(address.sun_path);
     }
-    qsort(results, rounds, sizeof *results, cmp);
-    printf("median %.1f\n", results[rounds / 2]);
-    return 0;
+    return r < 0 ? 1 : 0;
 }
