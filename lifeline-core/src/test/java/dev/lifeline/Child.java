@@ -196,22 +196,9 @@ public final class Child {
     private static void exhaust(Path path) throws IOException {
         Probe probe = Probe.of(path);
         probe.check(); // link the native calls first: linking may itself need descriptors
-        Path file = Files.createTempFile("lifeline-exhaust", ".tmp");
-        List<RandomAccessFile> hoard = new ArrayList<>();
-        try {
-            while (true) {
-                hoard.add(new RandomAccessFile(file.toFile(), "r"));
-            }
-        } catch (IOException full) {
-            if (!String.valueOf(full.getMessage()).contains("Too many open files")) {
-                throw full;
-            }
-        }
+        List<RandomAccessFile> hoard = hoard();
         Status status = probe.check();
-        for (RandomAccessFile f : hoard) {
-            f.close();
-        }
-        Files.delete(file);
+        release(hoard);
         System.out.println(status.state() + " " + status.fault().orElse(null) + " " + status.errno().orElse(null)
                 + " after " + hoard.size() + " files");
     }
