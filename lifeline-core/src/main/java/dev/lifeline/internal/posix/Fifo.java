@@ -390,7 +390,7 @@ public final class Fifo {
                 // a program reading the FIFO for its own reasons) makes this beacon a guest: the
                 // FIFO is theirs, and its close must leave it in place, for no lock can tell this
                 // holder that it is the last reader.
-                boolean guest = readers && !lifelineHolderPresent(s, fd, dev, ino);
+                boolean guest = readers && !lifelineHolderPresent(s, fd);
                 int held = fd;
                 fd = -1;
                 return new Held(path, held, dev, ino, exclusive, guest);
@@ -490,22 +490,12 @@ public final class Fifo {
     /**
      * Whether a lifeline holder, in this process or another, holds the FIFO open on {@code fd}:
      * each takes an open-file-description read lock, which a program it spawns inherits with the
-     * descriptor and which F_OFD_GETLK reports whoever holds it; on a kernel without OFD locks,
-     * the POSIX lock each also takes (F_GETLK, other processes) and this process's registry. A
-     * holder between its flock and those locks reads as absent: the joining beacon then merely
-     * keeps the FIFO at its close, which that holder removes at its own.
+     * descriptor and which F_OFD_GETLK reports whoever holds it (Linux 3.15, older than the statx
+     * lifeline needs anyway). A holder between its flock and that lock reads as absent: the
+     * joining beacon then merely keeps the FIFO at its close, which that holder removes at its own.
      */
-    private static boolean lifelineHolderPresent(LibC.Scratch s, int fd, long dev, long ino) {
-        int ofd = LibC.ofdLock(s, fd, Linux.F_OFD_GETLK, Linux.F_WRLCK);
-        if (ofd >= 0) {
-            return ofd == 1;
-        }
-        for (Held h : holders) {
-            if (h.ino == ino && h.dev == dev && !h.guest) {
-                return true;
-            }
-        }
-        return LibC.posixLock(s, fd, Linux.F_GETLK, Linux.F_WRLCK) != 0; // a pid, or an error: assume one
+    private static boolean lifelineHolderPresent(LibC.Scratch s, int fd) {
+        return LibC.ofdLock(s, fd, Linux.F_OFD_GETLK, Linux.F_WRLCK) != 0; // 1, or an error: assume one
     }
 
     /**
@@ -602,9 +592,10 @@ public final class Fifo {
             // announces neither: a beacon joining after it must see the foreign readers as
             // unaccompanied, and be a guest too.
             if (!guest) {
-                LibC.posixLock(LibC.scratch(), fd, Linux.F_SETLK, Linux.F_RDLCK);
+                LibC.Scratch s = LibC.scratch();
+                LibC.posixLock(s, fd, Linux.F_SETLK, Linux.F_RDLCK);
                 // And to joiners, for as long as this open file lives: in a spawned program too.
-                LibC.ofdLock(LibC.scratch(), fd, Linux.F_OFD_SETLK, Linux.F_RDLCK);
+                LibC.ofdLock(s, fd, Linux.F_OFD_SETLK, Linux.F_RDLCK);
             }
             register(this);
         }
