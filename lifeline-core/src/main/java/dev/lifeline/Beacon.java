@@ -29,7 +29,11 @@ import java.util.Set;
  * then renamed into place ({@code renameat2(RENAME_NOREPLACE)}, which never replaces anything):
  * no probe ever sees a new beacon that nobody holds yet, which it would have to call DEAD. A crash
  * in the microseconds between the {@code mkfifo} and the rename leaves a stray
- * {@code .NAME.*.lifeline-new} FIFO, never a wrong verdict.
+ * {@code .NAME.*.lifeline-new} FIFO, never a wrong verdict. A stale FIFO (a crashed holder's) is
+ * kept, with its owner, group and mode, but its times, which may carry that holder's last promise,
+ * are reset out of the probes' sight: an unheld placeholder FIFO takes its place for a moment
+ * ({@code RENAME_EXCHANGE}) while it is locked and reset, so that probes go from DEAD to ALIVE,
+ * never through HUNG, and a holder that loses a race never touches the winner's times.
  * It refuses, and leaves untouched, anything else at the path: a regular file, a directory, a
  * device, a socket, a symbolic link, or a FIFO that another user owns.
  *

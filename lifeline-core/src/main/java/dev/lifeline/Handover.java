@@ -113,6 +113,24 @@ public final class Handover {
         }
     }
 
+    /**
+     * Makes this process reap every other child it is given, as it ends, as an init must, until
+     * the program ends. Only where this process is PID 1 (a container's entrypoint), to which the
+     * kernel hands every orphan in its PID namespace: without a reaper they stay zombies until the
+     * namespace runs out of PIDs. Elsewhere orphans go to the real init, and nothing is started.
+     * The program's own status stays this handover's ({@link #waitFor()}). Only for a process that
+     * starts no children otherwise ({@link ProcessBuilder}): their statuses would be taken too.
+     *
+     * @return whether this process is PID 1 and a reaper thread was started
+     */
+    public boolean reapOrphansAsInit() {
+        if (ProcessHandle.current().pid() != 1 || exit.isDone()) {
+            return false;
+        }
+        Thread.ofPlatform().daemon().name("lifeline-init-reaper").start(() -> Launch.reapAllBut(pid));
+        return true;
+    }
+
     /** The status of {@link #waitFor()} as a future. */
     public CompletableFuture<Integer> onExit() {
         return exit.copy();

@@ -13,7 +13,8 @@ public final class Lifeline {
     }
 
     /**
-     * Whether a process holds the beacon at {@code path} right now. False for DEAD and ABSENT, and
+     * Whether a process holds the beacon at {@code path} right now and is well: true for ALIVE
+     * only. False for HUNG (a holder that missed the deadline it promised), DEAD and ABSENT, and
      * also when no answer could be had: use {@link #check(Path)} to tell these apart.
      */
     public static boolean isAlive(Path path) {

@@ -104,7 +104,10 @@ public final class Status {
         return state;
     }
 
-    /** Whether a process held the beacon: {@code state() == ALIVE}. */
+    /**
+     * Whether a process held the beacon and was well: {@code state() == ALIVE}. False for HUNG,
+     * although a process holds the beacon then too.
+     */
     public boolean isAlive() {
         return state == State.ALIVE;
     }

@@ -49,6 +49,19 @@ class BeaconTest {
     }
 
     @Test
+    void aMissingDirectoryIsNamedWithWhatToDo() {
+        Path path = dir.resolve("missing").resolve("sub").resolve("b");
+        assertThatThrownBy(() -> Beacon.open(path))
+                .isInstanceOfSatisfying(BeaconException.class, e -> {
+                    assertThat(e.fault()).isEqualTo(Fault.NO_SUCH_DIRECTORY);
+                    assertThat(e.errno()).contains("ENOENT");
+                    assertThat(e.getReason()).contains("the directory " + dir.resolve("missing") + " does not exist")
+                            .contains("create it first");
+                });
+        assertThat(java.nio.file.Files.exists(dir.resolve("missing"))).as("nothing created").isFalse();
+    }
+
+    @Test
     void givesTheModeAskedForEvenWhereTheUmaskWouldMaskIt() throws Exception {
         Path path = dir.resolve("b");
         // The umask here is 022 or stricter: group write would be masked by mkfifo alone.

@@ -27,6 +27,39 @@ class PlatformTest {
         Result r = run(List.of("--illegal-native-access=deny"), "check", dir.resolve("b").toString());
         assertThat(r.exit).isNotZero();
         assertThat(r.stderr).contains("IllegalCallerException").contains("--enable-native-access=ALL-UNNAMED");
+        // One clear exception on top, not an error of whichever class happened to link first.
+        assertThat(r.stderr).startsWith("Exception in thread \"main\" java.lang.IllegalCallerException: lifeline calls the C library")
+                .doesNotContain("AssertionError").doesNotContain("ExceptionInInitializerError");
+    }
+
+    /**
+     * On the module path the option names the module, and no manifest attribute is suggested. The
+     * application is a class of its own package on the class path (the tests' classes share the
+     * module's package, which the module then owns), compiled here.
+     */
+    @Test
+    void deniedNativeAccessOnTheModulePathNamesTheModule() throws Exception {
+        List<String> entries = List.of(System.getProperty("java.class.path").split(java.io.File.pathSeparator));
+        String module = entries.stream().filter(e -> Path.of(e).endsWith(Path.of("target", "classes"))).findFirst().orElseThrow();
+        Path source = java.nio.file.Files.createDirectories(dir.resolve("src/app")).resolve("CheckMain.java");
+        java.nio.file.Files.writeString(source, """
+                package app;
+                public class CheckMain {
+                    public static void main(String[] args) {
+                        System.out.println(dev.lifeline.Lifeline.check(java.nio.file.Path.of(args[0])));
+                    }
+                }
+                """);
+        Path classes = dir.resolve("classes");
+        Process javac = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "javac").toString(),
+                "--module-path", module, "--add-modules", "dev.lifeline", "-d", classes.toString(), source.toString())
+                .inheritIO().start();
+        assertThat(javac.waitFor(Processes.DEADLINE.toSeconds(), TimeUnit.SECONDS) && javac.exitValue() == 0).as("javac").isTrue();
+        Result r = runMain(classes.toString(), List.of("--illegal-native-access=deny", "--module-path", module,
+                "--add-modules", "dev.lifeline"), "app.CheckMain", dir.resolve("b").toString());
+        assertThat(r.exit).isNotZero();
+        assertThat(r.stderr).startsWith("Exception in thread \"main\" java.lang.IllegalCallerException: lifeline calls the C library")
+                .contains("--enable-native-access=dev.lifeline").doesNotContain("manifest");
     }
 
     @Test
@@ -42,12 +75,20 @@ class PlatformTest {
     }
 
     private static Result run(List<String> jvmOptions, String... args) throws Exception {
+        return runOn(System.getProperty("java.class.path"), jvmOptions, args);
+    }
+
+    private static Result runOn(String classPath, List<String> jvmOptions, String... args) throws Exception {
+        return runMain(classPath, jvmOptions, Child.class.getName(), args);
+    }
+
+    private static Result runMain(String classPath, List<String> jvmOptions, String mainClass, String... args) throws Exception {
         List<String> command = new ArrayList<>();
         command.add(Processes.javaBinary());
         command.addAll(jvmOptions);
         command.add("-cp");
-        command.add(System.getProperty("java.class.path"));
-        command.add(Child.class.getName());
+        command.add(classPath);
+        command.add(mainClass);
         command.addAll(List.of(args));
         Path err = java.nio.file.Files.createTempFile("lifeline-stderr", ".txt");
         try {

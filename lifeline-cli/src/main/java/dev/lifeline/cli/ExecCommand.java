@@ -16,7 +16,8 @@ import picocli.CommandLine.Spec;
 /**
  * {@code lifeline exec PATH -- CMD ARGS...}: chain-loading in the daemontools tradition. Holds the
  * beacon at PATH, then becomes CMD with {@code execve}: same process, same PID, and the beacon's
- * descriptor kept across the exec (number 3, {@code LIFELINE_FD=3}). No JVM stays behind; CMD's
+ * descriptor kept across the exec under the number it already had, named by {@code LIFELINE_FD}
+ * (unlike {@code run}, whose child gets it as 3). No JVM stays behind; CMD's
  * own process holds its beacon for its whole life.
  *
  * <p>Exit codes are CMD's once it runs. Before that: 125 when lifeline fails (usage, beacon
@@ -29,7 +30,8 @@ import picocli.CommandLine.Spec;
         exitCodeOnExecutionException = RunCommand.EXIT_FAILED,
         description = {
             "Holds a beacon at PATH, then becomes CMD (execve): same process, same PID, the beacon's"
-                    + " descriptor kept (fd 3, LIFELINE_FD=3). The beacon lives exactly as long as CMD.",
+                    + " descriptor kept across the exec, its number in LIFELINE_FD (the number the beacon"
+                    + " already had, not 3). The beacon lives exactly as long as CMD.",
             "Put -- before CMD when CMD or its arguments begin with a dash."
         },
         exitCodeListHeading = "%nExit codes:%n",

@@ -2,77 +2,70 @@ package dev.lifeline.cli;
 
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
-import picocli.CommandLine;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.HelpCommand;
-import picocli.CommandLine.IExecutionExceptionHandler;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.IVersionProvider;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Spec;
 import picocli.CommandLine.TypeConversionException;
 
 /**
- * The {@code lifeline} command: {@code check}, {@code hold}, {@code wait} and {@code demo} under one name.
- *
- * <p>Exit codes are the answer, so a crash must never look like one: an unexpected exception
- * exits 4 ("unknown"), not picocli's default 1, which {@code check} uses for DEAD. Usage errors
- * exit 2, with the message and the usage on stderr. Set {@code LIFELINE_DEBUG=1} to get the stack
- * trace of an unexpected exception.
+ * The entry point of the {@code lifeline} command. It needs nothing but the JDK itself, so that
+ * whatever fails after it has started (a class that cannot be loaded, picocli's included; memory
+ * that runs out) is caught here and exits 4, "unknown": never the JVM's own 1, which {@code check}
+ * uses for DEAD. The command tree itself is {@link RootCommand}.
  */
-@Command(name = "lifeline",
-        mixinStandardHelpOptions = true,
-        versionProvider = Main.ManifestVersion.class,
-        exitCodeOnExecutionException = Main.EXIT_UNKNOWN,
-        description = "Is the daemon alive? One non-blocking open of a FIFO answers.",
-        subcommands = {CheckCommand.class, HoldCommand.class, WaitCommand.class, RunCommand.class, ExecCommand.class,
-                WatchCommand.class, StatusCommand.class, ServeCommand.class, DemoCommand.class, CompletionCommand.class, ManCommand.class, HelpCommand.class})
-public final class Main implements Runnable {
+public final class Main {
     /** LSB's "unknown": no answer could be had. Every failure that is not an answer exits with it. */
     static final int EXIT_UNKNOWN = 4;
 
-    @Spec
-    CommandSpec spec;
-
-    /** Runs the command line and exits with its code. */
-    public static void main(String[] args) {
-        int fast = FastCheck.run(args);
-        System.exit(fast >= 0 ? fast : commandLine().execute(args));
-    }
-
-    /** The configured command tree; tests and {@code main} share it. */
-    static CommandLine commandLine() {
-        return new CommandLine(new Main()).setExecutionExceptionHandler(CRASH).setParameterExceptionHandler(USAGE);
-    }
-
-    @Override
-    public void run() {
-        throw new ParameterException(spec.commandLine(), "Missing a command: check, hold, wait, run, exec, watch, status, serve, demo or help");
+    private Main() {
     }
 
     /**
-     * Message, then usage, always: picocli's own handler leaves the usage out when it has a
-     * suggestion ("Did you mean: lifeline watch?"), and the house rule is message + usage.
+     * Set to {@value #LAUNCHER_ANSWERS} by the {@code lifeline} launcher for the commands whose exit
+     * code is an answer ({@code check}, {@code status}, {@code wait}): the code is then moved out of
+     * the range a failing JVM exits with (see {@link #forLauncher}), and the launcher moves it back.
      */
-    private static final picocli.CommandLine.IParameterExceptionHandler USAGE = (ex, args) -> {
-        CommandLine cmd = ex.getCommandLine();
-        java.io.PrintWriter err = cmd.getErr();
-        err.println(ex.getMessage());
-        picocli.CommandLine.UnmatchedArgumentException.printSuggestions(ex, err);
-        cmd.usage(err);
-        err.flush();
-        return cmd.getCommandSpec().exitCodeOnInvalidInput();
-    };
+    static final String LAUNCHER_PROPERTY = "lifeline.launcher";
+    static final String LAUNCHER_ANSWERS = "answers";
 
-    private static final IExecutionExceptionHandler CRASH = (ex, cmd, parseResult) -> {
-        cmd.getErr().println("lifeline: " + cmd.getCommandName() + ": unexpected error: " + ex);
-        if (System.getenv("LIFELINE_DEBUG") != null) {
-            ex.printStackTrace(cmd.getErr());
+    /** Runs the command line and exits with its code. */
+    public static void main(String[] args) {
+        int code;
+        try {
+            int fast = FastCheck.run(args);
+            code = fast >= 0 ? fast : commandLine().execute(args);
+        } catch (Throwable t) {
+            // Anything that escapes, an Error included (out of memory, a class that failed to load),
+            // is no answer: never the JVM's default 1, which is DEAD to check's callers.
+            code = EXIT_UNKNOWN;
+            try {
+                System.err.println("lifeline: unexpected error: " + t);
+                if (System.getenv("LIFELINE_DEBUG") != null) {
+                    t.printStackTrace();
+                }
+            } catch (Throwable ignored) {
+                // nothing more can be said; the exit code still says "unknown"
+            }
         }
-        cmd.getErr().flush();
-        return cmd.getCommandSpec().exitCodeOnExecutionException();
-    };
+        System.exit(LAUNCHER_ANSWERS.equals(System.getProperty(LAUNCHER_PROPERTY)) ? forLauncher(code) : code);
+    }
+
+    /**
+     * The exit code given to the launcher for {@code code}: 200 + code for 0 to 49, 250 for 150
+     * (HUNG). A JVM that fails to start, dies of an error or crashes exits with 1, 134 or the like,
+     * never with these, so the launcher can tell an answer from a failure and turn every failure into
+     * 4 (unknown). Other codes stay as they are.
+     */
+    static int forLauncher(int code) {
+        if (code == CheckCommand.EXIT_HUNG) {
+            return 250;
+        }
+        return code >= 0 && code < 50 ? 200 + code : code;
+    }
+
+    /** The configured command tree; tests and {@code main} share it. */
+    static picocli.CommandLine commandLine() {
+        return RootCommand.commandLine();
+    }
 
     /** Reads the version that the build wrote into the jar's manifest. */
     public static final class ManifestVersion implements IVersionProvider {

@@ -112,6 +112,8 @@ public final class RunCommand implements Callable<Integer> {
             return refuse(err, "run", Programs.EXIT_NOT_EXECUTABLE, e.getMessage().replaceFirst("^lifeline: ", ""));
         }
         child.set(handover);
+        // As a container's entrypoint (PID 1), run is its init: orphans come to it to be reaped.
+        handover.reapOrphansAsInit();
         if (heartbeatFrom != null) {
             Progress.follow(handover, heartbeatFrom, heartbeat);
         }

@@ -195,7 +195,7 @@ class CheckCommandTest {
             Cli.Result r = Cli.run(args);
             assertThat(r.exitCode()).as(String.join(" ", args) + "\n" + r).isEqualTo(2);
             assertThat(r.stdout()).as(String.join(" ", args)).isEmpty();
-            assertThat(r.stderr()).as(String.join(" ", args)).contains("Usage: lifeline check");
+            assertThat(r.stderr()).as(String.join(" ", args)).contains("Try 'lifeline check --help'");
         }
     }
 

@@ -39,6 +39,17 @@ class ExecCommandTest {
         assertThat(r.stdout()).isEqualTo(dir.toRealPath().resolve("b") + "\n");
     }
 
+    /** The help says what the program finds: the number in LIFELINE_FD, which is not 3. */
+    @Test
+    void helpSaysWhereTheProgramFindsTheDescriptor() {
+        Path beacon = dir.resolve("b");
+        Cli.Result fd = Cli.run("exec", beacon.toString(), "--", "sh", "-c", "echo $LIFELINE_FD");
+        assertThat(fd.exitCode()).as(fd.toString()).isEqualTo(0);
+        assertThat(fd.stdout().strip()).as("the descriptor keeps the beacon's own number").isNotEqualTo("3");
+        String help = Cli.run("exec", "--help").stdout().replaceAll("\\s+", " ");
+        assertThat(help).contains("its number in LIFELINE_FD").doesNotContain("fd 3").doesNotContain("LIFELINE_FD=3");
+    }
+
     @Test
     void aMissingCommandExits127AndLeavesNoBeacon() {
         Path beacon = dir.resolve("b");

@@ -31,6 +31,48 @@ class HoldCommandTest {
     @TempDir
     Path dir;
 
+    /** hold, run and exec say which directory is missing and what to do, not "mkfifo: ENOENT". */
+    @Test
+    void aMissingDirectoryIsNamedWithWhatToDo() {
+        Path missing = dir.resolve("missing");
+        Path beacon = missing.resolve("b");
+        for (List<String> args : List.of(List.of("hold", beacon.toString()),
+                List.of("run", beacon.toString(), "--", "true"), List.of("exec", beacon.toString(), "--", "true"))) {
+            Cli.Result r = Cli.run(args.toArray(String[]::new));
+            assertThat(r.exitCode()).as(args + ": " + r).isNotZero();
+            assertThat(r.stderr()).as(args.get(0))
+                    .contains("the directory " + missing + " does not exist")
+                    .contains("create it first");
+            assertThat(Files.exists(missing)).isFalse();
+        }
+    }
+
+    /**
+     * What docs/cli/hold.md says of {@code hold &} in a script: the background job ignores SIGINT
+     * (the shell starts it so, and the JVM keeps it so), and SIGTERM stops it cleanly.
+     */
+    @Test
+    void aHoldStartedInTheBackgroundOfAScriptIgnoresSigintAndStopsOnSigterm() throws Exception {
+        Path beacon = dir.resolve("b");
+        StringBuilder command = new StringBuilder();
+        for (String word : Cli.java("hold", beacon.toString()).subList(2, Cli.java().size() + 2)) {
+            command.append('\'').append(word.replace("'", "'\\''")).append("' ");
+        }
+        // The script backgrounds the holder as a user's script would, says its pid, and waits for it.
+        String script = command + "& echo $!; wait $!";
+        Process shell = Cli.start(List.of("bash", "-c", script), dir, Map.of());
+        var stdout = new java.io.BufferedReader(new java.io.InputStreamReader(shell.getInputStream(), StandardCharsets.UTF_8));
+        long pid = Long.parseLong(stdout.readLine().strip());
+        assertThat(stdout.readLine()).startsWith("holding " + beacon);
+        String status = Files.readString(Path.of("/proc/" + pid + "/status"));
+        Matcher ignored = Pattern.compile("(?m)^SigIgn:\\s*([0-9a-f]+)$").matcher(status);
+        assertThat(ignored.find()).isTrue();
+        assertThat(new java.math.BigInteger(ignored.group(1), 16).testBit(2 - 1)).as("SIGINT ignored by the background job").isTrue();
+        Cli.signal("TERM", pid);
+        assertThat(Cli.waitFor(shell)).as("the script's wait: hold's exit status after SIGTERM").isZero();
+        assertThat(Files.exists(beacon, LinkOption.NOFOLLOW_LINKS)).as("FIFO removed").isFalse();
+    }
+
     @Test
     void printsOneLineOnceHeldAndSigtermRemovesTheFifo() throws Exception {
         Path beacon = dir.resolve("b");
@@ -253,7 +295,7 @@ class HoldCommandTest {
             Cli.Result r = Cli.run(args);
             assertThat(r.exitCode()).as(String.join(" ", args) + "\n" + r).isEqualTo(2);
             assertThat(r.stdout()).as(String.join(" ", args)).isEmpty();
-            assertThat(r.stderr()).as(String.join(" ", args)).contains("Usage: lifeline hold");
+            assertThat(r.stderr()).as(String.join(" ", args)).contains("Try 'lifeline hold --help'");
         }
         assertThat(Files.exists(Path.of("/x"), LinkOption.NOFOLLOW_LINKS)).isFalse();
     }

@@ -162,10 +162,76 @@ class LauncherIT {
     }
 
     @Test
+    void answersPassThroughTheLauncherUnchanged() throws Exception {
+        Path beacon = dir.resolve("b");
+        try (Cli.Holder holder = Cli.Holder.start(List.of(LAUNCHER.toString(), "hold", beacon.toString()))) {
+            assertThat(holder.line()).startsWith("holding ");
+            Cli.Result alive = Cli.run(List.of(LAUNCHER.toString(), "check", beacon.toString()), dir, NO_AOT);
+            assertThat(alive.exitCode()).as(alive.toString()).isZero();
+            Cli.Result status = Cli.run(List.of(LAUNCHER.toString(), "status", beacon.toString()), dir, NO_AOT);
+            assertThat(status.exitCode()).as(status.toString()).isZero();
+            holder.process().destroyForcibly().waitFor();
+        }
+        Cli.Result dead = Cli.run(List.of(LAUNCHER.toString(), "check", beacon.toString()), dir, NO_AOT);
+        assertThat(dead.exitCode()).as(dead.toString()).isEqualTo(1);
+        assertThat(dead.stdout()).isEqualTo(beacon + ": dead (the beacon is there and nobody holds it)\n");
+        Cli.Result waited = Cli.run(List.of(LAUNCHER.toString(), "wait", "--dead", beacon.toString()), dir, NO_AOT);
+        assertThat(waited.exitCode()).as(waited.toString()).isZero();
+    }
+
+    /**
+     * A JVM that cannot start exits 1, DEAD to check's callers: a script that restarts on 1 would
+     * kill a healthy daemon exactly when the machine is short of memory or descriptors. Each way
+     * of starving the JVM here is one seen to make it exit 1 before it ran any of lifeline.
+     */
+    @Test
+    void aJvmThatCannotStartOrDiesIsUnknownNeverAnAnswer() throws Exception {
+        Path beacon = dir.resolve("b");
+        List<List<String>> starved = List.of(
+                List.of("env", "JAVA_TOOL_OPTIONS=-Xmx2m"),
+                List.of("env", "JAVA_TOOL_OPTIONS=-XX:+NoSuchOptionAtAll"),
+                List.of("prlimit", "--nofile=16:16"),
+                List.of("prlimit", "--as=400000000"));
+        try (Cli.Holder holder = Cli.Holder.start(List.of(LAUNCHER.toString(), "hold", beacon.toString()))) {
+            assertThat(holder.line()).startsWith("holding ");
+            for (List<String> wrapper : starved) {
+                for (List<String> command : List.of(List.of("check", beacon.toString()), List.of("status", beacon.toString()),
+                        List.of("wait", "--alive", beacon.toString()))) {
+                    List<String> line = new java.util.ArrayList<>(wrapper);
+                    line.add(LAUNCHER.toString());
+                    line.addAll(command);
+                    Cli.Result r = Cli.run(line, dir, NO_AOT);
+                    assertThat(r.exitCode()).as(line + ": " + r).isEqualTo(4);
+                    assertThat(r.stdout()).as(line + ": no answer on stdout").isEmpty();
+                    assertThat(r.stderr()).as(line + ": one line says what failed")
+                            .endsWith("lifeline: the JVM failed before it answered (exit status 1; its message, if any, is above); no answer\n");
+                }
+            }
+        }
+    }
+
+    @Test
+    void aSignalToTheLauncherReachesTheJvmThatWaits() throws Exception {
+        Path beacon = dir.resolve("b");
+        try (Cli.Holder holder = Cli.Holder.start(List.of(LAUNCHER.toString(), "hold", beacon.toString()))) {
+            assertThat(holder.line()).startsWith("holding ");
+            Process waiting = Cli.start(List.of(LAUNCHER.toString(), "wait", "--dead", beacon.toString()), dir, NO_AOT);
+            // The launcher's child is the JVM; once it runs, the launcher is told to stop.
+            Cli.poll("the waiting JVM has started", () -> waiting.children().findFirst(), java.util.Optional::isPresent,
+                    java.time.Duration.ofSeconds(30));
+            ProcessHandle jvm = waiting.children().findFirst().orElseThrow();
+            Cli.signal("TERM", waiting.pid());
+            assertThat(Cli.waitFor(waiting)).as("ended by SIGTERM, as wait documents").isEqualTo(143);
+            jvm.onExit().get(30, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(jvm.isAlive()).as("the JVM ended with it").isFalse();
+        }
+    }
+
+    @Test
     void usageErrorsKeepTheirExitCode() {
         Cli.Result r = Cli.run(List.of(LAUNCHER.toString(), "check"), dir, NO_AOT);
         assertThat(r.exitCode()).as(r.toString()).isEqualTo(2);
-        assertThat(r.stderr()).contains("Usage: lifeline check");
+        assertThat(r.stderr()).contains("Try 'lifeline check --help'");
     }
 
     @Test
@@ -228,7 +294,9 @@ class LauncherIT {
     private static Path fakeJdk(Path home, String version) throws Exception {
         Path bin = Files.createDirectories(home.resolve("bin"));
         Files.writeString(home.resolve("release"), "IMPLEMENTOR=\"fake\"\nJAVA_VERSION=\"" + version + "\"\n");
-        Path java = Files.writeString(bin.resolve("java"), "#!/bin/sh\necho \"java " + version + ": $*\"\n");
+        // For check, status and wait it answers as the CLI does under the launcher: 200 + 0.
+        Path java = Files.writeString(bin.resolve("java"), "#!/bin/sh\necho \"java " + version + ": $*\"\n"
+                + "case \"$1\" in -Dlifeline.launcher=answers) exit 200 ;; esac\n");
         assertThat(java.toFile().setExecutable(true)).isTrue();
         return home;
     }

@@ -16,6 +16,27 @@ class RunCommandTest {
     @TempDir
     Path dir;
 
+    /**
+     * As a container's entrypoint, run is PID 1 and the kernel hands it every orphan: it must reap
+     * them, as an init does, and still answer with CMD's own exit status. CMD here leaves five
+     * orphans that end at once, then waits (bounded) until no zombie is left in its PID namespace,
+     * and says how many are. Without a reaper all five stay zombies. Needs root for the namespace.
+     */
+    @Test
+    void asPid1ItReapsOrphansAndKeepsTheCommandsStatus() {
+        assertThat(Files.isExecutable(Path.of("/usr/bin/unshare"))).as("unshare (util-linux) is needed").isTrue();
+        assertThat(ProcessHandle.current().info().user().orElse("")).as("a PID namespace needs root").isEqualTo("root");
+        String script = "for i in 1 2 3 4 5; do (true &); done; "
+                + "zombies() { grep -l '^State:[[:space:]]*Z' /proc/[0-9]*/status 2>/dev/null | wc -l; }; "
+                + "n=0; while [ \"$(zombies)\" -gt 0 ] && [ $n -lt 200 ]; do n=$((n + 1)); sleep 0.05; done; "
+                + "echo \"zombies: $(zombies)\"; echo \"pid of run: $PPID\"; exit 7";
+        List<String> command = new java.util.ArrayList<>(List.of("unshare", "--pid", "--fork", "--mount-proc"));
+        command.addAll(Cli.java("run", dir.resolve("b").toString(), "--", "sh", "-c", script));
+        Cli.Result r = Cli.run(command, dir, java.util.Map.of());
+        assertThat(r.stdout()).as(r.toString()).contains("pid of run: 1\n").contains("zombies: 0\n");
+        assertThat(r.exitCode()).as("CMD's own status").isEqualTo(7);
+    }
+
     @Test
     void heartbeatFromAProgressFileTurnsHungWhenProgressStops() throws Exception {
         java.nio.file.Path beacon = dir.resolve("b");
@@ -184,7 +205,7 @@ class RunCommandTest {
             Cli.Result r = Cli.run(args);
             assertThat(r.exitCode()).as(String.join(" ", args) + "\n" + r).isEqualTo(125);
             assertThat(r.stdout()).isEmpty();
-            assertThat(r.stderr()).contains("Usage: lifeline run");
+            assertThat(r.stderr()).contains("Try 'lifeline run --help'");
         }
     }
 

@@ -197,7 +197,7 @@ class WaitCommandTest {
             Cli.Result r = Cli.run(args);
             assertThat(r.exitCode()).as(String.join(" ", args) + "\n" + r).isEqualTo(2);
             assertThat(r.stdout()).as(String.join(" ", args)).isEmpty();
-            assertThat(r.stderr()).as(String.join(" ", args)).contains("Usage: lifeline wait");
+            assertThat(r.stderr()).as(String.join(" ", args)).contains("Try 'lifeline wait --help'");
         }
     }
 

@@ -102,7 +102,7 @@ class WatchCommandTest {
         for (String[] args : new String[][] {{"watch"}, {"watch", "--count", "0", "/x"}, {"watch", "--timeout", "soon", "/x"}}) {
             Cli.Result r = Cli.run(args);
             assertThat(r.exitCode()).as(String.join(" ", args) + "\n" + r).isEqualTo(2);
-            assertThat(r.stderr()).contains("Usage: lifeline watch");
+            assertThat(r.stderr()).contains("Try 'lifeline watch --help'");
         }
     }
 

@@ -286,18 +286,26 @@ public final class Fifo {
                 throw errnoFailure(path, "statx", -r);
             } else {
                 refuseUnlessOwnFifo(path, s, uid);
+                long staleDev = s.statxDev();
+                long staleIno = s.statxIno();
                 // A FIFO nobody reads is a crashed holder's: its times may still carry that
                 // holder's promise, which would make us read HUNG until our first beat.
                 int probe = LibC.open(s, path, PROBE_FLAGS | Linux.O_NOFOLLOW);
                 stale = probe == -Errno.ENXIO;
                 readers = probe >= 0;
                 if (probe >= 0) {
-                    closeFifo(s, probe, s.statxDev(), s.statxIno());
+                    closeFifo(s, probe, staleDev, staleIno);
                 }
                 if (stale) {
-                    // Before the open, not after: from the open on, probes see a holder, and
-                    // with the old times that holder would read HUNG for a moment.
-                    LibC.touchNow(s, path);
+                    Held taken = takeOverStale(s, path, mode, exclusive, uid, staleDev, staleIno);
+                    if (taken == TAKEN_MEANWHILE) {
+                        continue;
+                    }
+                    if (taken != null) {
+                        return taken;
+                    }
+                    // It cannot be done so here (the directory is not ours to write, no
+                    // RENAME_EXCHANGE, a name too long for the temporary): taken over in place.
                 }
             }
             try {
@@ -353,7 +361,20 @@ public final class Fifo {
                 fdIno = ino;
                 int perms = s.statxMode() & 07777;
 
-                r = LibC.flock(s, fd, (exclusive ? Linux.LOCK_EX : Linux.LOCK_SH) | Linux.LOCK_NB);
+                // A stale FIFO taken over in place (only where it could not be replaced): its times
+                // may still carry the crashed holder's promise, which would make us read HUNG until
+                // our first beat. They are reset through this descriptor, verified above as our own
+                // FIFO, and only by a holder alone on it: under the exclusive lock, which even a
+                // shared holder takes first for this (and gives up for the shared one right after).
+                // Whoever finds the lock taken leaves the times alone: they are another live
+                // holder's, whose promise must not be erased. Between our open and the reset, a
+                // probe may still read the crashed holder's expired promise, as HUNG (never ALIVE).
+                boolean reset = stale && !created;
+                r = LibC.flock(s, fd, (exclusive || reset ? Linux.LOCK_EX : Linux.LOCK_SH) | Linux.LOCK_NB);
+                if (r == -Errno.EWOULDBLOCK && reset && !exclusive) {
+                    reset = false; // another holder came first: the times are its own
+                    r = LibC.flock(s, fd, Linux.LOCK_SH | Linux.LOCK_NB);
+                }
                 if (r == -Errno.EWOULDBLOCK) {
                     if (!namesInode(s, path, dev, ino)) {
                         return null; // a closing holder removed it: start again on a new FIFO
@@ -379,6 +400,20 @@ public final class Fifo {
                 if (!namesInode(s, path, dev, ino)) {
                     return null; // the holder we locked after removed the FIFO before it let go
                 }
+                if (reset) {
+                    // Best effort, as it always was: on a read-only file system (EROFS, the one
+                    // failure possible on a FIFO we own) the times stay, and so would any promise,
+                    // which then reads HUNG: true enough where nobody can beat.
+                    LibC.futimensNow(s, fd);
+                    if (!exclusive) {
+                        // A downgrade never waits: nobody else can hold a lock while we hold it
+                        // exclusively.
+                        r = LibC.flock(s, fd, Linux.LOCK_SH | Linux.LOCK_NB);
+                        if (r < 0) {
+                            throw errnoFailure(path, "flock", -r);
+                        }
+                    }
+                }
                 // mkfifo honours the umask; the mode asked for is the mode the FIFO gets.
                 if ((created || exclusive) && perms != mode) {
                     r = LibC.fchmod(s, fd, mode);
@@ -402,8 +437,24 @@ public final class Fifo {
         }
     }
 
-    /** What {@link #createHeld} returns when the path was taken meanwhile: look again. */
+    /** What {@link #createHeld} and {@link #takeOverStale} return when the path changed meanwhile: look again. */
     private static final Held TAKEN_MEANWHILE = new Held();
+
+    /** A name beside {@code path} that nobody else knows, or null if none can be made. */
+    private static NativePath staging(NativePath path, String suffix) {
+        Path target = path.path();
+        Path name = target.getFileName();
+        if (name == null) {
+            return null;
+        }
+        String temporary = "." + name + "." + Long.toHexString(ThreadLocalRandom.current().nextLong()) + suffix;
+        try {
+            Path sibling = target.resolveSibling(temporary);
+            return NativePath.of(sibling, sibling.toString());
+        } catch (RuntimeException unusable) {
+            return null;
+        }
+    }
 
     /**
      * Creates the beacon already held: mkfifo under a temporary name beside it, open, lock, then
@@ -418,17 +469,8 @@ public final class Fifo {
      * creates the FIFO at the path before it holds it, so another holder can take it in between.
      */
     private static Held createHeld(LibC.Scratch s, NativePath path, int mode, boolean exclusive) throws BeaconException {
-        Path target = path.path();
-        Path name = target.getFileName();
-        if (name == null) {
-            return null;
-        }
-        String temporary = "." + name + "." + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".lifeline-new";
-        NativePath staging;
-        try {
-            Path sibling = target.resolveSibling(temporary);
-            staging = NativePath.of(sibling, sibling.toString());
-        } catch (RuntimeException unusable) {
+        NativePath staging = staging(path, ".lifeline-new");
+        if (staging == null) {
             return null;
         }
         int r = LibC.mkfifo(s, staging, mode);
@@ -488,6 +530,128 @@ public final class Fifo {
     }
 
     /**
+     * Takes over the stale FIFO ({@code staleDev}, {@code staleIno}) that a probe found at the path,
+     * keeping it (its inode, owner, group and mode stay), but resetting the crashed holder's times
+     * out of the probes' sight, under its exclusive lock:
+     * <ol>
+     * <li>a placeholder FIFO, held by nobody, is made under a temporary name beside it;
+     * <li>RENAME_EXCHANGE swaps the two names: probes now see the placeholder, DEAD as the stale
+     *     FIFO was;
+     * <li>what came back under the temporary name is opened only if it is still the stale FIFO,
+     *     checked as our own, and locked exclusively, which fails if another holder took it first;
+     *     its times are then reset through that descriptor;
+     * <li>a second exchange puts it back at the path, and the placeholder is removed, under its
+     *     own exclusive lock (should a holder have taken the placeholder meanwhile, it is given
+     *     back and the stale FIFO dropped instead).
+     * </ol>
+     * Probes thus see DEAD, then ALIVE with fresh times: never the new holder behind the crashed
+     * one's promise (HUNG), and no holder that lost a race can erase a winner's promise, for times
+     * are reset only under the lock. Anything else found under the temporary name (a holder came
+     * first, a file was moved in) is swapped back and left as it was, with its times (a rename
+     * changes only its change time), and the path is looked at again. The placeholder's name ends
+     * in {@code .lifeline-swap}, not {@code .lifeline-new}: its rename into place proves no holder.
+     *
+     * <p>Returns {@link #TAKEN_MEANWHILE} to look again, and null where this way cannot work (no
+     * placeholder can be made in the directory, a temporary name too long, no RENAME_EXCHANGE): the
+     * FIFO is then taken over in place.
+     */
+    private static Held takeOverStale(LibC.Scratch s, NativePath path, int mode, boolean exclusive, int uid,
+            long staleDev, long staleIno) throws BeaconException {
+        NativePath staging = staging(path, ".lifeline-swap");
+        if (staging == null) {
+            return null;
+        }
+        int r = LibC.mkfifo(s, staging, 0600);
+        if (r == -Errno.EEXIST) {
+            return TAKEN_MEANWHILE;
+        }
+        if (r < 0 || LibC.statx(s, staging, false, ID_MASK) < 0 || !isFifo(s.statxMode())) {
+            LibC.unlink(s, staging);
+            return null; // ENAMETOOLONG, EACCES, EROFS, ENOSPC...: in place, then
+        }
+        long placeholderDev = s.statxDev();
+        long placeholderIno = s.statxIno();
+        boolean stagingNamesPlaceholder = true;
+        int fd = -1;
+        try {
+            r = LibC.renameExchange(s, staging, path);
+            if (r == -Errno.ENOENT) {
+                return TAKEN_MEANWHILE; // the path went away: look again
+            }
+            if (r == -Errno.EINVAL || r == -Errno.ENOSYS) {
+                return null; // no RENAME_EXCHANGE here
+            }
+            if (r < 0) {
+                throw errnoFailure(path, "rename", -r);
+            }
+            stagingNamesPlaceholder = false;
+            // The temporary name now names what the path named a moment ago. Opened only if it is
+            // the stale FIFO still (never a device or a file moved in meanwhile).
+            fd = namesInode(s, staging, staleDev, staleIno) ? LibC.open(s, staging, HOLD_FLAGS) : -1;
+            boolean ours = fd >= 0 && LibC.fstatx(s, fd, ID_MASK) == 0 && s.statxDev() == staleDev
+                    && s.statxIno() == staleIno && isFifo(s.statxMode()) && s.statxUid() == uid
+                    && LibC.flock(s, fd, Linux.LOCK_EX | Linux.LOCK_NB) == 0;
+            int perms = s.statxMode() & 07777;
+            if (!ours) {
+                // Not ours to take (a holder came first, or it was replaced): put it back.
+                swapBack(s, path, staging, placeholderDev, placeholderIno);
+                stagingNamesPlaceholder = true;
+                return TAKEN_MEANWHILE;
+            }
+            // Alone on it, out of sight: the crashed holder's promise goes, and nobody else's can.
+            LibC.futimensNow(s, fd);
+            if (exclusive && perms != mode) {
+                r = LibC.fchmod(s, fd, mode);
+                if (r < 0) {
+                    throw errnoFailure(path, "fchmod", -r);
+                }
+            }
+            r = LibC.renameExchange(s, staging, path);
+            if (r < 0 || !removeIfUnheld(s, staging, placeholderDev, placeholderIno)) {
+                // The placeholder went from the path, or a holder took it meanwhile: give back what
+                // the path named, drop our FIFO (unlinked under its exclusive lock), look again.
+                if (r == 0) {
+                    swapBack(s, path, staging, staleDev, staleIno);
+                }
+                if (namesInode(s, staging, staleDev, staleIno)) {
+                    LibC.unlink(s, staging);
+                }
+                return TAKEN_MEANWHILE;
+            }
+            if (!exclusive) {
+                // A downgrade never waits: nobody else can hold a lock while we hold it exclusively.
+                r = LibC.flock(s, fd, Linux.LOCK_SH | Linux.LOCK_NB);
+                if (r < 0) {
+                    throw errnoFailure(path, "flock", -r);
+                }
+            }
+            Held held = new Held(path, fd, staleDev, staleIno, exclusive, false);
+            fd = -1;
+            return held;
+        } finally {
+            if (fd >= 0) {
+                closeFifo(s, fd, staleDev, staleIno);
+            }
+            if (stagingNamesPlaceholder) {
+                // Ours alone: nobody else knows the random name, and it names our placeholder.
+                LibC.unlink(s, staging);
+            }
+        }
+    }
+
+    /**
+     * Swaps {@code staging} and {@code path} back, which must leave {@code staging} naming the inode
+     * ({@code dev}, {@code ino}) that this call put at the path.
+     */
+    private static void swapBack(LibC.Scratch s, NativePath path, NativePath staging, long dev, long ino)
+            throws BeaconException {
+        if (LibC.renameExchange(s, staging, path) != 0 || !namesInode(s, staging, dev, ino)) {
+            throw failure(path, Fault.OTHER, null, "changed while being taken over, and what was there could not be"
+                    + " put back for sure: look for it under " + staging.path().getFileName());
+        }
+    }
+
+    /**
      * Whether a lifeline holder, in this process or another, holds the FIFO open on {@code fd}:
      * each takes an open-file-description read lock, which a program it spawns inherits with the
      * descriptor and which F_OFD_GETLK reports whoever holds it (Linux 3.15, older than the statx
@@ -507,17 +671,19 @@ public final class Fifo {
      * descriptor can be had (no descriptor left, no read permission) the FIFO stays: a truthful
      * DEAD, never a removal under a holder.
      */
-    private static void removeIfUnheld(LibC.Scratch s, NativePath path, long dev, long ino) {
+    private static boolean removeIfUnheld(LibC.Scratch s, NativePath path, long dev, long ino) {
+        if (!namesInode(s, path, dev, ino)) {
+            return false; // something else there now: not even opened
+        }
         int fd = LibC.open(s, path, HOLD_FLAGS);
         if (fd < 0) {
-            return;
+            return false;
         }
         try {
-            if (LibC.fstatx(s, fd, Linux.STATX_INO) == 0 && s.statxDev() == dev && s.statxIno() == ino
+            return LibC.fstatx(s, fd, Linux.STATX_INO) == 0 && s.statxDev() == dev && s.statxIno() == ino
                     && LibC.flock(s, fd, Linux.LOCK_EX | Linux.LOCK_NB) == 0
-                    && namesInode(s, path, dev, ino)) {
-                LibC.unlink(s, path);
-            }
+                    && namesInode(s, path, dev, ino)
+                    && LibC.unlink(s, path) == 0;
         } finally {
             closeFifo(s, fd, dev, ino);
         }
@@ -545,8 +711,26 @@ public final class Fifo {
     }
 
     static BeaconException errnoFailure(NativePath path, String call, int errno) {
-        Fault fault = errno == Errno.ENOENT ? Fault.NO_SUCH_DIRECTORY : Errno.fault(errno);
-        return failure(path, fault, Errno.name(errno), call + ": " + Errno.describe(errno));
+        if (errno == Errno.ENOENT) {
+            return failure(path, Fault.NO_SUCH_DIRECTORY, Errno.name(errno), missingDirectory(path.path(), call));
+        }
+        return failure(path, Errno.fault(errno), Errno.name(errno), call + ": " + Errno.describe(errno));
+    }
+
+    /**
+     * What to tell a holder whose path's directory is missing: which directory, and what to do.
+     * "mkfifo: No such file or directory" named neither.
+     */
+    private static String missingDirectory(Path path, String call) {
+        Path missing = path.toAbsolutePath().getParent();
+        // The first ancestor that is missing: creating it is the first step.
+        while (missing != null && missing.getParent() != null
+                && !java.nio.file.Files.exists(missing.getParent(), java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            missing = missing.getParent();
+        }
+        String directory = missing == null ? "its directory" : "the directory " + missing;
+        return call + ": " + directory + " does not exist (" + Errno.describe(Errno.ENOENT)
+                + "); create it first (mkdir -m 0755, or RuntimeDirectory= in a systemd unit), or choose another path";
     }
 
     static BeaconException failure(NativePath path, Fault fault, String errno, String reason) {

@@ -73,6 +73,8 @@ public final class Launch {
 
     private static final class Wait {
         static final MethodHandle WAITPID = link("waitpid", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT), ERRNO);
+        static final MethodHandle WAITID = link("waitid", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT),
+                ERRNO);
         static final MethodHandle KILL = link("kill", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT), ERRNO);
     }
 
@@ -192,6 +194,49 @@ public final class Launch {
                 throw re;
             }
             throw new AssertionError("waitpid", t);
+        }
+    }
+
+    /**
+     * Reaps, as an init must, every child of this process as it ends, except {@code keep}, whose
+     * status is left for {@link #waitFor}. Returns once {@code keep} has ended, or this process has
+     * no child left (ECHILD): 0, or minus errno. Blocks: call on a platform thread.
+     *
+     * <p>{@code waitid(P_ALL, WEXITED | WNOWAIT)} says which child has ended without reaping it, so
+     * {@code keep}'s status is never taken; any other is then reaped by its pid. Orphans that the
+     * kernel hands to PID 1 (a container's entrypoint) are thus reaped instead of piling up as
+     * zombies. Statuses of children started otherwise (ProcessBuilder) would be taken too: only for
+     * a process that starts none.
+     */
+    public static int reapAllBut(int keep) {
+        LibC.Scratch s = LibC.scratch();
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment info = arena.allocate(Linux.SIGINFO_SIZE, 8);
+            MemorySegment status = arena.allocate(JAVA_INT);
+            for (;;) {
+                info.fill((byte) 0);
+                int r = (int) Wait.WAITID.invokeExact(s.errno, Linux.P_ALL, 0, info, Linux.WEXITED | Linux.WNOWAIT);
+                if (r < 0) {
+                    int e = s.errno();
+                    if (e == Errno.EINTR) {
+                        continue;
+                    }
+                    return e == Errno.ECHILD ? 0 : -e;
+                }
+                int pid = info.get(JAVA_INT, Linux.SIGINFO_PID);
+                if (pid == keep) {
+                    return 0;
+                }
+                if (pid > 0) {
+                    // An orphan's status is nobody's: reaped and dropped.
+                    int reaped = (int) Wait.WAITPID.invokeExact(s.errno, pid, status, Linux.WNOHANG);
+                }
+            }
+        } catch (Throwable t) {
+            if (t instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new AssertionError("waitid", t);
         }
     }
 

@@ -89,7 +89,9 @@ final class LibC {
     private LibC() {
     }
 
+    /** This thread's scratch; every call into the C library starts here, so access is checked here. */
     static Scratch scratch() {
+        NativeAccess.require();
         return SCRATCH.get();
     }
 
@@ -196,11 +198,6 @@ final class LibC {
     private static final class FcntlLock {
         static final MethodHandle MH = link("fcntl", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS),
                 ERRNO, Linker.Option.firstVariadicArg(2));
-    }
-
-    private static final class Utimensat {
-        static final MethodHandle MH = link("utimensat",
-                FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, JAVA_INT), ERRNO);
     }
 
     private static final class Geteuid {
@@ -460,10 +457,18 @@ final class LibC {
 
     /** rename(from, to) that fails with EEXIST rather than replace anything at {@code to}. */
     static int renameNoReplace(Scratch s, NativePath from, NativePath to) {
+        return renameat2(s, from, to, Linux.RENAME_NOREPLACE);
+    }
+
+    /** Swaps what the two names name, atomically. Returns 0, or minus errno. */
+    static int renameExchange(Scratch s, NativePath a, NativePath b) {
+        return renameat2(s, a, b, Linux.RENAME_EXCHANGE);
+    }
+
+    private static int renameat2(Scratch s, NativePath from, NativePath to, int flags) {
         int r;
         try {
-            r = (int) Renameat2.MH.invokeExact(s.errno, Linux.AT_FDCWD, from.segment, Linux.AT_FDCWD, to.segment,
-                    Linux.RENAME_NOREPLACE);
+            r = (int) Renameat2.MH.invokeExact(s.errno, Linux.AT_FDCWD, from.segment, Linux.AT_FDCWD, to.segment, flags);
         } catch (Throwable t) {
             throw new AssertionError("renameat2", t);
         }
@@ -519,21 +524,13 @@ final class LibC {
     }
 
     /** Sets both times of {@code path} (not following a final link) to now; 0 or minus errno. */
-    static int touchNow(Scratch s, NativePath path) {
-        s.times.set(ValueLayout.JAVA_LONG, 0, 0L);
-        s.times.set(ValueLayout.JAVA_LONG, 8, Linux.UTIME_NOW);
-        s.times.set(ValueLayout.JAVA_LONG, 16, 0L);
-        s.times.set(ValueLayout.JAVA_LONG, 24, Linux.UTIME_NOW);
-        int r;
-        try {
-            r = (int) Utimensat.MH.invokeExact(s.errno, Linux.AT_FDCWD, path.segment, s.times, Linux.AT_SYMLINK_NOFOLLOW);
-        } catch (Throwable t) {
-            throw new AssertionError("utimensat", t);
-        }
-        return r == 0 ? 0 : -s.errno();
+    /** Sets both times of the file open at {@code fd} to now. Returns 0, or minus errno. */
+    static int futimensNow(Scratch s, int fd) {
+        return futimens(s, fd, 0L, Linux.UTIME_NOW, 0L, Linux.UTIME_NOW);
     }
 
     static int geteuid() {
+        NativeAccess.require();
         try {
             return (int) Geteuid.MH.invokeExact();
         } catch (Throwable t) {

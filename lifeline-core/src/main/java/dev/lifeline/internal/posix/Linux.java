@@ -25,6 +25,7 @@ final class Linux {
     static final int AT_EMPTY_PATH = 0x1000;
 
     static final int RENAME_NOREPLACE = 1;
+    static final int RENAME_EXCHANGE = 2;
 
     static final int F_SETFD = 2;
     static final int F_GETLK = 5;
@@ -51,6 +52,13 @@ final class Linux {
     static final short POSIX_SPAWN_SETSIGMASK = 0x08;
     static final short POSIX_SPAWN_SETSIGDEF = 0x04;
     static final int WNOHANG = 1;
+    static final int WEXITED = 4;
+    static final int WNOWAIT = 0x01000000;
+    /** idtype_t P_ALL for waitid: any child. */
+    static final int P_ALL = 0;
+    /** siginfo_t: 128 bytes on every Linux; si_pid after three ints and the union's alignment. */
+    static final long SIGINFO_SIZE = 128;
+    static final long SIGINFO_PID = 16;
 
     static final int LOCK_SH = 1;
     static final int LOCK_EX = 2;

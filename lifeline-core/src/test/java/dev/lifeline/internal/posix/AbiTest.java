@@ -48,7 +48,9 @@ class AbiTest {
             Map.entry("Linux.STX_ATIME", "offsetof(struct statx, stx_atime)"),
             Map.entry("Linux.STX_MTIME", "offsetof(struct statx, stx_mtime)"),
             Map.entry("Linux.STX_DEV_MAJOR", "offsetof(struct statx, stx_dev_major)"),
-            Map.entry("Linux.STX_DEV_MINOR", "offsetof(struct statx, stx_dev_minor)"));
+            Map.entry("Linux.STX_DEV_MINOR", "offsetof(struct statx, stx_dev_minor)"),
+            Map.entry("Linux.SIGINFO_SIZE", "sizeof(siginfo_t)"),
+            Map.entry("Linux.SIGINFO_PID", "offsetof(siginfo_t, si_pid)"));
 
     /** Buffers lifeline allocates for glibc's opaque types: large enough is what matters. */
     private static final Map<String, String> AT_LEAST = Map.of(
