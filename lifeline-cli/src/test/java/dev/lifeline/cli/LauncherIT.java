@@ -181,30 +181,45 @@ class LauncherIT {
 
     /**
      * A JVM that cannot start exits 1, DEAD to check's callers: a script that restarts on 1 would
-     * kill a healthy daemon exactly when the machine is short of memory or descriptors. Each way
-     * of starving the JVM here is one seen to make it exit 1 before it ran any of lifeline.
+     * kill a healthy daemon exactly when the machine is short of memory or descriptors. The beacon
+     * is alive, so the only true answer is 0; anything the launcher cannot get from a check that
+     * ran must be 4. The first two ways always stop the JVM before it runs any of lifeline; the
+     * others (too few descriptors, too little address space) may or may not, depending on the JDK
+     * build and the AOT cache, and must then answer truly.
      */
     @Test
     void aJvmThatCannotStartOrDiesIsUnknownNeverAnAnswer() throws Exception {
         Path beacon = dir.resolve("b");
+        List<List<String>> fatal = List.of(
+                List.of("env", "JAVA_TOOL_OPTIONS=-XX:+NoSuchOptionAtAll"),
+                List.of("env", "JAVA_TOOL_OPTIONS=-Xms64m -Xmx2m"));
         List<List<String>> starved = List.of(
                 List.of("env", "JAVA_TOOL_OPTIONS=-Xmx2m"),
-                List.of("env", "JAVA_TOOL_OPTIONS=-XX:+NoSuchOptionAtAll"),
                 List.of("prlimit", "--nofile=16:16"),
+                List.of("prlimit", "--nofile=20:20"),
                 List.of("prlimit", "--as=400000000"));
         try (Cli.Holder holder = Cli.Holder.start(List.of(LAUNCHER.toString(), "hold", beacon.toString()))) {
             assertThat(holder.line()).startsWith("holding ");
-            for (List<String> wrapper : starved) {
+            for (List<String> wrapper : java.util.stream.Stream.concat(fatal.stream(), starved.stream()).toList()) {
                 for (List<String> command : List.of(List.of("check", beacon.toString()), List.of("status", beacon.toString()),
                         List.of("wait", "--alive", beacon.toString()))) {
                     List<String> line = new java.util.ArrayList<>(wrapper);
                     line.add(LAUNCHER.toString());
                     line.addAll(command);
                     Cli.Result r = Cli.run(line, dir, NO_AOT);
-                    assertThat(r.exitCode()).as(line + ": " + r).isEqualTo(4);
-                    assertThat(r.stdout()).as(line + ": no answer on stdout").isEmpty();
-                    assertThat(r.stderr()).as(line + ": one line says what failed")
-                            .endsWith("lifeline: the JVM failed before it answered (exit status 1; its message, if any, is above); no answer\n");
+                    if (fatal.contains(wrapper) || r.exitCode() != 0) {
+                        assertThat(r.exitCode()).as(line + ": " + r).isEqualTo(4);
+                        // The JVM may print its own error on stdout; no answer is printed.
+                        assertThat(r.stdout()).as(line + ": no answer on stdout").doesNotContain(beacon + ": ");
+                        // Said by the launcher for a JVM that never ran lifeline, or by lifeline
+                        // itself for an error it caught (out of memory in picocli, say).
+                        assertThat(r.stderr()).as(line + ": one line says what failed").containsPattern(fatal.contains(wrapper)
+                                ? "lifeline: the JVM failed before it answered \\(exit status 1; .*\\); no answer\n$"
+                                : "(lifeline: the JVM (failed|was killed by signal \\d+) before it answered.*; no answer"
+                                        + "|lifeline: unexpected error: .*)\n$");
+                    } else {
+                        assertThat(r.stdout()).as(line + ": a true answer").contains("alive");
+                    }
                 }
             }
         }
@@ -216,10 +231,11 @@ class LauncherIT {
         try (Cli.Holder holder = Cli.Holder.start(List.of(LAUNCHER.toString(), "hold", beacon.toString()))) {
             assertThat(holder.line()).startsWith("holding ");
             Process waiting = Cli.start(List.of(LAUNCHER.toString(), "wait", "--dead", beacon.toString()), dir, NO_AOT);
-            // The launcher's child is the JVM; once it runs, the launcher is told to stop.
-            Cli.poll("the waiting JVM has started", () -> waiting.children().findFirst(), java.util.Optional::isPresent,
-                    java.time.Duration.ofSeconds(30));
-            ProcessHandle jvm = waiting.children().findFirst().orElseThrow();
+            // The launcher's child is the JVM (it may start short-lived helpers first); once it
+            // runs, the launcher is told to stop.
+            ProcessHandle jvm = Cli.poll("the waiting JVM has started",
+                    () -> waiting.children().filter(c -> c.info().command().orElse("").endsWith("/java")).findFirst(),
+                    java.util.Optional::isPresent, java.time.Duration.ofSeconds(30)).orElseThrow();
             Cli.signal("TERM", waiting.pid());
             assertThat(Cli.waitFor(waiting)).as("ended by SIGTERM, as wait documents").isEqualTo(143);
             jvm.onExit().get(30, java.util.concurrent.TimeUnit.SECONDS);
