@@ -35,7 +35,7 @@ public final class Holder {
      * Holds the beacon the options name, and starts the heartbeat thread if they ask for one.
      *
      * @param arguments the agent's option string
-     * @return null once held; otherwise why not, in one line
+     * @return null once held, or if the JVM began to shut down first; otherwise why not, in one line
      */
     public static String hold(String arguments) {
         grantNativeAccess();
@@ -62,12 +62,12 @@ public final class Holder {
         try {
             Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("lifeline-agent shutdown").unstarted(Holder::release));
         } catch (IllegalStateException shutdownUnderWay) {
-            return "the JVM is already shutting down";
+            return null; // the JVM ends before the agent got going (a main that returns at once): nothing to hold, nothing to say
         }
         Beacon held;
         synchronized (LOCK) {
             if (shuttingDown) {
-                return "the JVM is already shutting down";
+                return null; // as above
             }
             try {
                 if (Lifeline.isBareName(options.path())) {

@@ -142,6 +142,21 @@ class AgentFailureTest {
     }
 
     @Test
+    void aMainThatReturnsAtOnceLeavesNoFifoBehindAndSaysNothing() throws Exception {
+        // The JVM may end before, while or after the agent's thread holds the beacon: in no case
+        // may a clean exit leave a FIFO (DEAD) or a line on stderr.
+        Path beacon = dir.resolve("brief");
+        for (int i = 0; i < 5; i++) {
+            try (Jvm jvm = Jvm.start(Jvm.program(List.of(Jvm.agent(beacon + ",heartbeat=1s")), "Idle"), Map.of())) {
+                jvm.closeStdin();
+                assertThat(jvm.exit(Duration.ofSeconds(60))).isZero();
+                assertThat(jvm.stderr()).isEmpty();
+            }
+            assertThat(Probe.of(beacon).check().state()).as("run " + i).isEqualTo(State.ABSENT);
+        }
+    }
+
+    @Test
     void aBareNameLivesInTheDefaultDirectoryWhichIsCreatedPrivate() throws Exception {
         Path runtime = Files.createDirectories(dir.resolve("runtime"));
         Path beacon = runtime.resolve("lifeline/worker");
