@@ -54,13 +54,21 @@ echo "## lifeline-agent cost ($(date -u +%Y-%m-%d), $("$java" -version 2>&1 | he
 echo
 echo "### Start-up of a trivial main ($RUNS runs each)"
 echo
-hyperfine -N --style none --warmup 3 --runs "$RUNS" --export-markdown "$work/startup.md" \
+hyperfine -N --style none --warmup 3 --runs "$RUNS" --export-markdown "$work/startup.md" --export-json "$work/startup.json" \
     -n "no agent" "$java -Xshare:auto -cp $work/classes Main" \
     -n "agent PATH" "$java -javaagent:$jar=$b/plain -cp $work/classes Main" \
     -n "agent PATH,heartbeat=1s" "$java -javaagent:$jar=$b/beating,heartbeat=1s -cp $work/classes Main" \
     -n "agent PATH,heartbeat=1s,exclusive" "$java -javaagent:$jar=$b/exclusive,heartbeat=1s,exclusive -cp $work/classes Main" \
     >/dev/null
 cat "$work/startup.md"
+echo
+echo "CPU per start (user + system, mean of the runs; less sensitive than wall time to other load on the machine):"
+echo
+echo "| Command | user [ms] | system [ms] |"
+echo "|:---|---:|---:|"
+awk -F': ' '/"command"/ { gsub(/^"|",?$/, "", $2); c = $2 }
+            /"user"/ { gsub(/,/, "", $2); u = $2 * 1000 }
+            /"system"/ { gsub(/,/, "", $2); printf "| `%s` | %.1f | %.1f |\n", c, u, $2 * 1000 }' "$work/startup.json"
 echo
 echo "### CPU of an idle JVM over ${IDLE_SECONDS} s after a 10 s settling time (3 JVMs each, side by side)"
 echo

@@ -109,11 +109,6 @@ public final class Agent {
         }
     }
 
-    /** As {@link #premain}, for a jar started with {@code java -jar} that names this class as its {@code Launcher-Agent-Class}. */
-    public static void agentmain(String arguments, Instrumentation instrumentation) {
-        premain(arguments, instrumentation);
-    }
-
     /** Parses, builds the layer, holds; returns why it could not, or null once held. */
     private static String start(String arguments, Instrumentation instrumentation) throws ReflectiveOperationException {
         try {

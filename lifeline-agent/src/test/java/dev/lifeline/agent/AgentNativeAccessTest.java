@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.lifeline.Lifeline;
 import dev.lifeline.Probe;
 import dev.lifeline.Status.State;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -36,10 +37,49 @@ class AgentNativeAccessTest {
     }
 
     @Test
-    void theManifestAttributeAloneWouldNotDo() throws Exception {
-        // Why the agent grants native access itself: the JDK ignores Enable-Native-Access in an
-        // agent's manifest. This build's jar does not carry it (it would mislead), and the same
-        // check for a plain agent would show the JDK's warning: see docs/agent.md.
+    void theJdkIgnoresEnableNativeAccessInAnAgentsManifest() throws Exception {
+        // Why the agent grants native access itself. A plain agent with the attribute, calling
+        // one restricted method in premain: the JDK still warns. If a JDK ever honours the
+        // attribute for agents, this fails, and docs/agent.md should say so.
+        Path src = Files.createDirectories(dir.resolve("src/plain"));
+        Files.writeString(src.resolve("PlainAgent.java"), """
+                package plain;
+                import java.lang.foreign.*;
+                public class PlainAgent {
+                    public static void premain(String args, java.lang.instrument.Instrumentation inst) {
+                        Linker linker = Linker.nativeLinker();
+                        linker.downcallHandle(linker.defaultLookup().find("getpid").orElseThrow(),
+                                FunctionDescriptor.of(ValueLayout.JAVA_INT));
+                    }
+                }
+                """);
+        Path classes = Files.createDirectories(dir.resolve("classes"));
+        javax.tools.JavaCompiler javac = javax.tools.ToolProvider.getSystemJavaCompiler();
+        assertThat(javac.run(null, null, null, "-d", classes.toString(), src.resolve("PlainAgent.java").toString())).isZero();
+        java.util.jar.Manifest manifest = new java.util.jar.Manifest();
+        manifest.getMainAttributes().put(java.util.jar.Attributes.Name.MANIFEST_VERSION, "1.0");
+        manifest.getMainAttributes().putValue("Premain-Class", "plain.PlainAgent");
+        manifest.getMainAttributes().putValue("Enable-Native-Access", "ALL-UNNAMED");
+        Path jar = dir.resolve("plain-agent.jar");
+        try (var out = new java.util.jar.JarOutputStream(Files.newOutputStream(jar), manifest)) {
+            out.putNextEntry(new java.util.jar.JarEntry("plain/PlainAgent.class"));
+            out.write(Files.readAllBytes(classes.resolve("plain/PlainAgent.class")));
+            out.closeEntry();
+        }
+        try (Jvm jvm = Jvm.start(List.of(Jvm.java(), "-javaagent:" + jar, "-cp", Jvm.programs(),
+                "dev.lifeline.agent.programs.Idle"), Map.of())) {
+            jvm.awaitLine("running"::equals, Jvm.START);
+            jvm.closeStdin();
+            assertThat(jvm.exit(Duration.ofSeconds(60))).isZero();
+            assertThat(jvm.stderr()).contains("WARNING: A restricted method in java.lang.foreign.Linker has been called")
+                    .contains("--enable-native-access=ALL-UNNAMED");
+        }
+    }
+
+    @Test
+    void theJarIsShadedAndRelocated() throws Exception {
+        // No Enable-Native-Access in this build's manifest: the JDK would ignore it (above), and
+        // it would mislead.
         try (JarFile jar = new JarFile(Jvm.AGENT.toFile())) {
             var attributes = jar.getManifest().getMainAttributes();
             assertThat(attributes.getValue("Premain-Class")).isEqualTo(Agent.class.getName());
