@@ -133,6 +133,24 @@ class RecipesTest {
     }
 
     @Test
+    void theJavaAgentUnitsWaitForAndCheckTheBeaconWithLifelineCommandsThatParse() throws Exception {
+        // The agent's options in these units are checked by AgentRecipesTest in lifeline-agent;
+        // here, the lifeline command lines around them.
+        String post = unit("jvm-agent.service").get("Service").get("ExecStartPost");
+        String check = unit("jvm-agent-check.service").get("Service").get("ExecStart");
+        for (String line : List.of(post, check)) {
+            String[] exec = line.split(" ");
+            assertThat(exec[0]).endsWith("/lifeline");
+            Main.commandLine().parseArgs(java.util.Arrays.copyOfRange(exec, 1, exec.length));
+        }
+        var wait = Main.commandLine().parseArgs(java.util.Arrays.copyOfRange(post.split(" "), 1, post.split(" ").length));
+        assertThat(wait.subcommand().commandSpec().name()).isEqualTo("wait");
+        assertThat(wait.subcommand().hasMatchedOption("--alive")).isTrue();
+        var probe = Main.commandLine().parseArgs(java.util.Arrays.copyOfRange(check.split(" "), 1, check.split(" ").length));
+        assertThat(probe.subcommand().commandSpec().name()).isEqualTo("check");
+    }
+
+    @Test
     void theStartAndWaitScriptWaitsForUpThenForDeath() throws Exception {
         // lifeline on PATH is this build; the worker writes its pid and sleeps.
         Path bin = Files.createDirectories(dir.resolve("bin"));
