@@ -86,13 +86,42 @@ class LauncherIT {
         assertThat(list(aot)).hasSize(1).doesNotContainAnyElementsOf(now);
     }
 
+    /**
+     * A release build (-Prelease) leaves the sources and Javadoc jars beside the CLI's, newer than
+     * it: the launcher runs the CLI's jar, never one of those.
+     */
+    @Test
+    void sourcesAndJavadocJarsBesideTheCliAreNotRunEvenWhenNewer() throws Exception {
+        Path tree = copyOfTheBuiltTree();
+        Path target = tree.resolve("lifeline-cli/target");
+        Path cli;
+        try (var jars = Files.list(target)) {
+            cli = jars.filter(p -> p.toString().endsWith(".jar")).findFirst().orElseThrow();
+        }
+        String base = cli.getFileName().toString().replaceFirst("\\.jar$", "");
+        for (String classifier : List.of("-sources.jar", "-javadoc.jar")) {
+            Path other = target.resolve(base + classifier);
+            try (var zip = java.nio.file.FileSystems.newFileSystem(other, Map.of("create", "true"))) {
+                Files.writeString(zip.getPath("index.html"), "<html></html>");
+            }
+            Files.setLastModifiedTime(other, java.nio.file.attribute.FileTime.from(
+                    Files.getLastModifiedTime(cli).toInstant().plusSeconds(60)));
+        }
+
+        Cli.Result result = Cli.run(List.of(tree.resolve("lifeline").toString(), "check", dir.resolve("b").toString()),
+                dir, NO_AOT);
+
+        assertThat(result.exitCode()).as(result.toString()).isEqualTo(3);
+    }
+
     private Path copyOfTheBuiltTree() throws Exception {
         Path root = Files.createDirectory(dir.resolve("tree"));
         Path source = LAUNCHER.getParent();
         Files.copy(LAUNCHER, root.resolve("lifeline"), java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
         Path target = Files.createDirectories(root.resolve("lifeline-cli/target/lib"));
         try (var jars = Files.list(source.resolve("lifeline-cli/target"))) {
-            for (Path p : jars.filter(p -> p.getFileName().toString().matches("lifeline-cli-.*\\.jar")).toList()) {
+            for (Path p : jars.filter(p -> p.getFileName().toString().matches("lifeline-cli-.*\\.jar")
+                    && !p.getFileName().toString().matches(".*-(sources|javadoc)\\.jar")).toList()) {
                 Files.copy(p, target.getParent().resolve(p.getFileName()));
             }
         }
