@@ -423,11 +423,15 @@ public final class Fifo {
         if (name == null) {
             return null;
         }
-        String temporary = "." + name + "." + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".lifeline-new";
+        // The name's string may have lost bytes Java could not decode (U+FFFD): any name will do
+        // for the staging file, as long as the file name charset can encode it. Its directory
+        // keeps the target's exact bytes (NativePath.of).
+        String temporary = "." + name.toString().replace('\uFFFD', '_') + "."
+                + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".lifeline-new";
         NativePath staging;
         try {
             Path sibling = target.resolveSibling(temporary);
-            staging = NativePath.of(sibling, sibling.toString());
+            staging = NativePath.of(sibling);
         } catch (RuntimeException unusable) {
             return null;
         }
