@@ -31,12 +31,49 @@ import picocli.CommandLine.TypeConversionException;
 public final class Main implements Runnable {
     /** LSB's "unknown": no answer could be had. Every failure that is not an answer exits with it. */
     static final int EXIT_UNKNOWN = 4;
+    /** A usage error: picocli's exit code on invalid input. */
+    static final int EXIT_USAGE = 2;
+
+    /** The charset of stdout (and stderr), as the JDK's own streams write them. */
+    private static final java.nio.charset.Charset OUTPUT = outputCharset();
+
+    /**
+     * A path in human output: its exact bytes, with controls and bytes that are not printable
+     * characters escaped as {@code ls -b} does (see {@link dev.lifeline.Names}); under an ASCII
+     * locale, every byte above 0x7F too. Every command's human text names paths through this.
+     */
+    static String show(Path path) {
+        return dev.lifeline.Names.printable(path, OUTPUT);
+    }
+
+    /** As {@link #show(Path)}, for a message, a reason or any other text that may hold a name. */
+    static String show(String text) {
+        return dev.lifeline.Names.printable(String.valueOf(text), OUTPUT);
+    }
+
+    /** As {@link #show(Path)}, for a name's bytes. */
+    static String show(byte[] name) {
+        return dev.lifeline.Names.printable(name, OUTPUT);
+    }
+
+    private static java.nio.charset.Charset outputCharset() {
+        try {
+            return java.nio.charset.Charset.forName(System.getProperty("stdout.encoding", "UTF-8"));
+        } catch (RuntimeException unknown) {
+            return java.nio.charset.StandardCharsets.US_ASCII;
+        }
+    }
 
     @Spec
     CommandSpec spec;
 
     /** Runs the command line and exits with its code. */
     public static void main(String[] args) {
+        String refused = Arguments.refusal(args);
+        if (refused != null) {
+            System.err.println(refused);
+            System.exit(EXIT_USAGE);
+        }
         int fast = FastCheck.run(args);
         System.exit(fast >= 0 ? fast : commandLine().execute(args));
     }
@@ -58,7 +95,7 @@ public final class Main implements Runnable {
     private static final picocli.CommandLine.IParameterExceptionHandler USAGE = (ex, args) -> {
         CommandLine cmd = ex.getCommandLine();
         java.io.PrintWriter err = cmd.getErr();
-        err.println(ex.getMessage());
+        err.println(show(ex.getMessage()));
         picocli.CommandLine.UnmatchedArgumentException.printSuggestions(ex, err);
         cmd.usage(err);
         err.flush();
@@ -66,7 +103,7 @@ public final class Main implements Runnable {
     };
 
     private static final IExecutionExceptionHandler CRASH = (ex, cmd, parseResult) -> {
-        cmd.getErr().println("lifeline: " + cmd.getCommandName() + ": unexpected error: " + ex);
+        cmd.getErr().println("lifeline: " + cmd.getCommandName() + ": unexpected error: " + show(String.valueOf(ex)));
         if (System.getenv("LIFELINE_DEBUG") != null) {
             ex.printStackTrace(cmd.getErr());
         }
@@ -105,7 +142,7 @@ public final class Main implements Runnable {
             try {
                 return BeaconDirectory.resolve(value);
             } catch (InvalidPathException e) {
-                throw new TypeConversionException("'" + value + "' is not a valid path: " + e.getReason());
+                throw new TypeConversionException("'" + show(value) + "' is not a valid path: " + e.getReason());
             }
         }
     }
