@@ -100,6 +100,32 @@ class NamesTest {
     }
 
     @Test
+    void watchOfADirectoryFollowsFifosThatAppearLaterUnderTheirExactNamesUnderBothLocales() throws Exception {
+        for (String locale : LOCALES) {
+            Path beacons = Files.createDirectory(dir.resolve("later-" + locale));
+            byte[] prefix = (beacons + "/").getBytes(StandardCharsets.UTF_8);
+            List<byte[]> names = List.of(bytes('n', 0xff, '\n', 'x'), "w\u00f6rker\u202e".getBytes(StandardCharsets.UTF_8));
+            Process watch = Cli.start(Cli.java("watch", beacons.toString(), "--count", "2", "--timeout", "60s"), null,
+                    Map.of("LC_ALL", locale));
+            var stdout = Cli.drain(watch.getInputStream());
+            var stderr = Cli.drain(watch.getErrorStream());
+            // Made while watch starts: found by its listing or by its directory watch, either way
+            // under the exact name (the directory watch is registered before the listing).
+            for (byte[] name : names) {
+                mkfifo(beacons, name, false);
+            }
+            assertThat(Cli.waitFor(watch)).as("LC_ALL=" + locale + ": " + Cli.get(stderr)).isZero();
+            Map<String, String> watched = new HashMap<>();
+            for (String line : Cli.get(stdout).split("\n")) {
+                assertPrintable(line, locale, "LC_ALL=" + locale);
+                byte[] path = unescape(line.substring(line.indexOf(' ') + 1, line.lastIndexOf(' ')));
+                watched.put(latin1(Bytes.tail(path, prefix.length)), line.substring(line.lastIndexOf(' ') + 1));
+            }
+            assertThat(watched).as("LC_ALL=" + locale).isEqualTo(Map.of(latin1(names.get(0)), "dead", latin1(names.get(1)), "dead"));
+        }
+    }
+
+    @Test
     void argumentsAreCheckedAsTheirBytesOrRefusedAsUsageErrorsUnderBothLocales() throws Exception {
         SplittableRandom r = new SplittableRandom(SEED ^ 0x5DEECE66DL);
         Path beacons = Files.createDirectory(dir.resolve("beacons"));
