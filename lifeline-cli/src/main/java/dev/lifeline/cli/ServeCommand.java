@@ -67,7 +67,7 @@ public final class ServeCommand implements Callable<Integer> {
             try {
                 BeaconDirectory.prepare(dir.resolve("serve"));
             } catch (java.io.IOException e) {
-                err.println("lifeline: unable to serve " + dir + ": " + BeaconDirectory.describe(e));
+                err.println("lifeline: unable to serve " + Main.show(dir) + ": " + Main.show(BeaconDirectory.describe(e)));
                 err.flush();
                 return Main.EXIT_UNKNOWN;
             }

@@ -109,7 +109,7 @@ public final class StatusCommand implements Callable<Integer> {
             targets.addAll(Target.in(dir));
             return worst;
         } catch (IOException e) {
-            err.println("lifeline: unable to list " + dir + ": " + BeaconDirectory.describe(e));
+            err.println("lifeline: unable to list " + Main.show(dir) + ": " + Main.show(BeaconDirectory.describe(e)));
             err.flush();
             return worse(worst, Main.EXIT_UNKNOWN);
         }
@@ -125,7 +125,7 @@ public final class StatusCommand implements Callable<Integer> {
         Status status = probe.check();
         long took = System.nanoTime() - started;
         if (status.state() == Status.State.UNKNOWN) {
-            CheckCommand.unknown(err, "check " + target.path(), status);
+            CheckCommand.unknown(err, "check " + Main.show(target.path()), status);
         }
         return new Row(target, status, owner(target.beacon()), holder(probe), took);
     }
@@ -173,7 +173,7 @@ public final class StatusCommand implements Callable<Integer> {
         }
         String beat = s.lastBeat().map(b -> age(Duration.between(b, now))).orElse("-");
         String deadline = s.deadline().map(d -> due(Duration.between(now, d))).orElse("-");
-        String path = row.target().path() + (row.target().isService() ? " (" + row.target().gloss() + ")" : "");
+        String path = Main.show(row.target().path()) + (row.target().isService() ? " (" + row.target().gloss() + ")" : "");
         return padded + String.format(Locale.ROOT, " %10s %12s %-10s %7s %9s  %s", beat, deadline,
                 row.owner() == null ? "-" : row.owner(), row.pid() == null ? "-" : row.pid().toString(),
                 micros(row.checkNanos()) + " us", path);

@@ -131,7 +131,7 @@ public final class WatchCommand implements Callable<Integer> {
                     return;
                 }
                 if (change.status().state() == Status.State.UNKNOWN) {
-                    CheckCommand.unknown(err, "watch " + target.path(), change.status());
+                    CheckCommand.unknown(err, "watch " + Main.show(target.path()), change.status());
                 }
                 if (count != null && printed.incrementAndGet() >= count) {
                     counted.set(true);
@@ -139,7 +139,7 @@ public final class WatchCommand implements Callable<Integer> {
                 }
             });
         } catch (IOException e) {
-            err.println("lifeline: unable to watch: " + e.getMessage().replaceFirst("^lifeline: ", ""));
+            err.println("lifeline: unable to watch: " + Main.show(e.getMessage().replaceFirst("^lifeline: ", "")));
             err.flush();
             return Main.EXIT_UNKNOWN;
         }
@@ -175,7 +175,7 @@ public final class WatchCommand implements Callable<Integer> {
                 stop.await(saturatedNanos(timeout), TimeUnit.NANOSECONDS);
             }
         } catch (IOException e) {
-            err.println("lifeline: unable to watch: " + BeaconDirectory.describe(e));
+            err.println("lifeline: unable to watch: " + Main.show(BeaconDirectory.describe(e)));
             err.flush();
             return Main.EXIT_UNKNOWN;
         } finally {
@@ -228,7 +228,7 @@ public final class WatchCommand implements Callable<Integer> {
             CheckCommand.member(time, "time", now.truncatedTo(ChronoUnit.MILLIS).toString());
             return CheckCommand.json(target, time.append(',').toString(), previous, status, null);
         }
-        return TIME.format(now) + " " + target.path() + " "
+        return TIME.format(now) + " " + Main.show(target.path()) + " "
                 + (previous == null ? "" : CheckCommand.name(previous) + " -> ") + CheckCommand.name(status.state());
     }
 
