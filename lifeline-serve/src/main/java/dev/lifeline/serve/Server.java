@@ -1,9 +1,11 @@
 package dev.lifeline.serve;
 
 import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
 
 import dev.lifeline.Probe;
+import dev.lifeline.Status;
 import dev.lifeline.Watcher;
 import io.prometheus.metrics.exporter.httpserver.MetricsHandler;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -34,11 +36,16 @@ import java.util.function.Consumer;
 
 /**
  * {@code lifeline serve}: follows the beacons of this host with one {@link Watcher} and serves
- * what it knows over HTTP. Every answer reads the state the Watcher last reported; nothing is
- * re-scanned or re-probed per request, so a scrape costs the same for 10 beacons or 10,000.
+ * what it knows over HTTP. The Watcher's reports drive the events and count the transitions;
+ * every figure an answer shows comes from a fresh check of each beacon it names (one
+ * non-blocking open, microseconds), so the heartbeat's age and deadline are as fresh as
+ * {@code lifeline check}'s. Directories are never re-scanned per request. Methods other than
+ * GET and HEAD are answered 405.
  *
  * <ul>
  * <li>{@code /metrics}: Prometheus text format, through the Prometheus Java client.
+ * <li>{@code /health}: 200 only while every beacon followed is ALIVE, 503 otherwise (none
+ *     followed included); the body counts them and names those not alive.
  * <li>{@code /health/NAME}: 200 while the beacon NAME (its file name) is ALIVE, 503 otherwise,
  *     404 for a name not followed; the body is the beacon as JSON.
  * <li>{@code /api/beacons}: every beacon as a JSON array.
@@ -61,6 +68,11 @@ public final class Server implements AutoCloseable {
     private final ExecutorService handlers;
     private final WatchService directories;
     private final Thread directoryThread;
+    private final String host = hostName();
+
+    /** How often {@code /events} sends the beacons that beat again, freshly checked. */
+    static final long REFRESH_NANOS = TimeUnit.SECONDS.toNanos(1);
+    private static final long IDLE_NANOS = TimeUnit.SECONDS.toNanos(15);
 
     private Server(InetSocketAddress listen, List<Path> targets) throws IOException {
         watcher = Watcher.start(board::changed);
@@ -86,11 +98,11 @@ public final class Server implements AutoCloseable {
         handlers = Executors.newVirtualThreadPerTaskExecutor(); // an SSE stream may block for hours
         http = HttpServer.create(listen, 64);
         http.setExecutor(handlers);
-        http.createContext("/metrics", new MetricsHandler(registry));
-        http.createContext("/health/", this::health);
-        http.createContext("/api/beacons", this::beacons);
-        http.createContext("/events", this::events);
-        http.createContext("/", this::page);
+        http.createContext("/metrics", readOnly(new MetricsHandler(registry)));
+        http.createContext("/health", readOnly(this::health));
+        http.createContext("/api/beacons", readOnly(this::beacons));
+        http.createContext("/events", readOnly(this::events));
+        http.createContext("/", readOnly(this::page));
         http.start();
     }
 
@@ -174,15 +186,54 @@ public final class Server implements AutoCloseable {
 
     // -- Handlers --
 
+    /** {@code /health}: every beacon at once; {@code /health/NAME}: one. */
     private void health(HttpExchange exchange) throws IOException {
-        String name = exchange.getRequestURI().getPath().substring("/health/".length());
+        String path = exchange.getRequestURI().getPath();
+        if (path.equals("/health") || path.equals("/health/")) {
+            overallHealth(exchange);
+            return;
+        }
+        if (!path.startsWith("/health/")) {
+            send(exchange, 404, "text/plain", "not found\n");
+            return;
+        }
+        String name = path.substring("/health/".length());
         Board.Row row = board.byName(name);
         if (row == null || row.status == null) {
             send(exchange, 404, "application/json", "{\"error\":\"no beacon named " + name.replace("\"", "") + "\"}");
             return;
         }
-        int code = row.status.isAlive() ? 200 : 503;
-        send(exchange, code, "application/json", row.json());
+        Status status = row.current();
+        send(exchange, status.isAlive() ? 200 : 503, "application/json", row.json(status));
+    }
+
+    /**
+     * 200 only when every followed beacon is ALIVE now (each checked for this answer), 503
+     * otherwise: when one is not, and when none is followed (an empty directory is not a host
+     * whose daemons all run). The body counts the alive and names the others.
+     */
+    private void overallHealth(HttpExchange exchange) throws IOException {
+        List<Board.Row> rows = new ArrayList<>(board.all());
+        rows.sort((a, b) -> a.name.compareTo(b.name));
+        int alive = 0;
+        StringBuilder others = new StringBuilder();
+        for (Board.Row row : rows) {
+            Status status = row.current();
+            if (status.isAlive()) {
+                alive++;
+                continue;
+            }
+            others.append(others.isEmpty() ? "" : ",").append('{');
+            Json.field(others, "name", row.name).append(',');
+            Json.field(others, "path", row.path.toString()).append(',');
+            Json.field(others, "status", status.state().name().toLowerCase(java.util.Locale.ROOT)).append('}');
+        }
+        boolean healthy = !rows.isEmpty() && alive == rows.size();
+        StringBuilder body = new StringBuilder("{");
+        Json.field(body, "status", healthy ? "alive" : rows.isEmpty() ? "no beacons" : "not all alive");
+        body.append(",\"beacons\":").append(rows.size()).append(",\"alive\":").append(alive)
+                .append(",\"not_alive\":[").append(others).append("]}");
+        send(exchange, healthy ? 200 : 503, "application/json", body.toString());
     }
 
     private void beacons(HttpExchange exchange) throws IOException {
@@ -196,10 +247,19 @@ public final class Server implements AutoCloseable {
         send(exchange, 200, "application/json", b.append(']').toString());
     }
 
-    /** Server-Sent Events: the current state of every beacon, then every change as it comes. */
+    /**
+     * Server-Sent Events: the current state of every beacon, then every change as it comes. The
+     * Watcher reports changes of state, not each beat of a holder that keeps its promises, so
+     * every {@link #REFRESH_NANOS} the beacons that beat are sent again, checked then: a page
+     * never shows a heartbeat older than that.
+     */
     private void events(HttpExchange exchange) throws IOException {
+        if (exchange.getRequestMethod().equals("HEAD")) {
+            send(exchange, 200, "text/event-stream", "");
+            return;
+        }
         BlockingQueue<String> queue = new LinkedBlockingQueue<>(10_000);
-        Consumer<Board.Row> listener = row -> queue.offer(row.json());
+        Consumer<Board.Row> listener = row -> queue.offer(row.json(row.status)); // the reported change
         board.subscribe(listener);
         exchange.getResponseHeaders().set("Content-Type", "text/event-stream");
         exchange.getResponseHeaders().set("Cache-Control", "no-store");
@@ -209,11 +269,32 @@ public final class Server implements AutoCloseable {
                 out.write(("data: " + row.json() + "\n\n").getBytes(StandardCharsets.UTF_8));
             }
             out.flush();
+            long lastWrite = System.nanoTime();
+            long refresh = lastWrite + REFRESH_NANOS;
             for (;;) {
-                String next = queue.poll(15, TimeUnit.SECONDS);
+                String next = queue.poll(Math.max(0, refresh - System.nanoTime()), TimeUnit.NANOSECONDS);
+                StringBuilder chunk = new StringBuilder();
+                if (next != null) {
+                    chunk.append("data: ").append(next).append("\n\n");
+                }
+                if (System.nanoTime() - refresh >= 0) {
+                    refresh = System.nanoTime() + REFRESH_NANOS;
+                    for (Board.Row row : board.rows()) {
+                        Status now = row.current();
+                        if (now.lastBeat().isPresent() || now.deadline().isPresent()) {
+                            chunk.append("data: ").append(row.json(now)).append("\n\n");
+                        }
+                    }
+                }
                 // A comment line keeps proxies from closing an idle stream, and finds a gone client.
-                out.write((next == null ? ": idle\n\n" : "data: " + next + "\n\n").getBytes(StandardCharsets.UTF_8));
-                out.flush();
+                if (chunk.isEmpty() && System.nanoTime() - lastWrite >= IDLE_NANOS) {
+                    chunk.append(": idle\n\n");
+                }
+                if (!chunk.isEmpty()) {
+                    out.write(chunk.toString().getBytes(StandardCharsets.UTF_8));
+                    out.flush();
+                    lastWrite = System.nanoTime();
+                }
             }
         } catch (IOException | InterruptedException clientGone) {
             // the client went away, or the server is closing
@@ -230,14 +311,46 @@ public final class Server implements AutoCloseable {
             return;
         }
         try (InputStream in = Server.class.getResourceAsStream("index.html")) {
-            send(exchange, 200, "text/html; charset=utf-8", new String(in.readAllBytes(), StandardCharsets.UTF_8));
+            String page = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            send(exchange, 200, "text/html; charset=utf-8", page.replace("<!--host-->", html(host)));
         }
+    }
+
+    /** Only GET and HEAD: every other method is answered 405, with the Allow header RFC 9110 asks for. */
+    private static HttpHandler readOnly(HttpHandler handler) {
+        return exchange -> {
+            String method = exchange.getRequestMethod();
+            if (method.equals("GET") || method.equals("HEAD")) {
+                handler.handle(exchange);
+                return;
+            }
+            exchange.getResponseHeaders().set("Allow", "GET, HEAD");
+            send(exchange, 405, "text/plain; charset=utf-8", "method not allowed: only GET and HEAD\n");
+        };
+    }
+
+    /** The host's name as the kernel has it (no name service asked), or "" when it cannot be read. */
+    private static String hostName() {
+        try {
+            return Files.readString(Path.of("/proc/sys/kernel/hostname"), StandardCharsets.UTF_8).strip();
+        } catch (IOException | RuntimeException unreadable) {
+            return "";
+        }
+    }
+
+    private static String html(String s) {
+        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
     }
 
     private static void send(HttpExchange exchange, int code, String type, String body) throws IOException {
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
         exchange.getResponseHeaders().set("Content-Type", type);
         exchange.getResponseHeaders().set("Cache-Control", "no-store");
+        if (exchange.getRequestMethod().equals("HEAD")) {
+            exchange.sendResponseHeaders(code, -1); // the headers of a GET, no body
+            exchange.close();
+            return;
+        }
         exchange.sendResponseHeaders(code, bytes.length);
         try (OutputStream out = exchange.getResponseBody()) {
             out.write(bytes);
