@@ -14,19 +14,12 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.ClosedWatchServiceException;
-import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardWatchEventKinds;
-import java.nio.file.WatchEvent;
-import java.nio.file.WatchKey;
-import java.nio.file.WatchService;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -66,30 +59,26 @@ public final class Server implements AutoCloseable {
     private final Watcher watcher;
     private final HttpServer http;
     private final ExecutorService handlers;
-    private final WatchService directories;
-    private final Thread directoryThread;
+    private final Directories directories;
     private final String host = hostName();
 
     /** How often {@code /events} sends the beacons that beat again, freshly checked. */
     static final long REFRESH_NANOS = TimeUnit.SECONDS.toNanos(1);
     private static final long IDLE_NANOS = TimeUnit.SECONDS.toNanos(15);
 
-    private Server(InetSocketAddress listen, List<Path> targets) throws IOException {
+    private Server(InetSocketAddress listen, List<Path> beacons, List<Path> dirs) throws IOException {
         watcher = Watcher.start(board::changed);
-        directories = FileSystems.getDefault().newWatchService();
-        List<Path> dirs = new ArrayList<>();
-        for (Path target : targets) {
-            if (Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
-                dirs.add(target);
-                target.register(directories, StandardWatchEventKinds.ENTRY_CREATE);
-                try (var entries = Files.list(target)) {
-                    entries.filter(Server::isFifo).sorted().forEach(this::follow);
-                }
-            } else {
-                follow(target);
+        directories = Directories.start("lifeline-serve-directories", this::followAll, p -> {
+            if (isFifo(p)) {
+                follow(p);
             }
+        });
+        for (Path dir : dirs) {
+            directories.follow(dir);
         }
-        directoryThread = Thread.ofPlatform().daemon().name("lifeline-serve-directories").start(this::followDirectories);
+        for (Path beacon : beacons) {
+            follow(beacon);
+        }
 
         double probeSeconds = measureProbe(board.all().isEmpty() ? null : board.all().iterator().next().path);
         PrometheusRegistry registry = new PrometheusRegistry();
@@ -108,7 +97,9 @@ public final class Server implements AutoCloseable {
 
     /**
      * Starts following {@code targets} (beacon paths, and directories whose FIFOs are followed,
-     * including those created later) and serving on {@code listen}.
+     * including those created later) and serving on {@code listen}. A target is taken for a
+     * directory if it is one now; a path that does not exist is a beacon, followed while absent.
+     * To follow a directory that may not exist yet, use {@link #start(InetSocketAddress, List, List)}.
      *
      * @param listen  the address to bind; {@link #DEFAULT_LISTEN} keeps it to this host
      * @param targets beacon paths and directories
@@ -116,7 +107,28 @@ public final class Server implements AutoCloseable {
      * @throws IOException if the address cannot be bound or the watcher cannot start
      */
     public static Server start(InetSocketAddress listen, List<Path> targets) throws IOException {
-        return new Server(listen, targets);
+        List<Path> beacons = new ArrayList<>();
+        List<Path> dirs = new ArrayList<>();
+        for (Path target : targets) {
+            (Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS) ? dirs : beacons).add(target);
+        }
+        return new Server(listen, beacons, dirs);
+    }
+
+    /**
+     * Starts following {@code beacons} and the directories {@code dirs}, and serving on
+     * {@code listen}. A directory is followed whole: its FIFOs now and those made later; one that
+     * does not exist yet is followed from the moment it appears (and again if it is removed and
+     * made again).
+     *
+     * @param listen  the address to bind; {@link #DEFAULT_LISTEN} keeps it to this host
+     * @param beacons beacon paths, followed even while absent
+     * @param dirs    directories of beacons, existing or not
+     * @return the running server
+     * @throws IOException if the address cannot be bound or the watchers cannot start
+     */
+    public static Server start(InetSocketAddress listen, List<Path> beacons, List<Path> dirs) throws IOException {
+        return new Server(listen, List.copyOf(beacons), List.copyOf(dirs));
     }
 
     /** The address the server listens on (with the real port when 0 was asked for). */
@@ -129,7 +141,15 @@ public final class Server implements AutoCloseable {
         watcher.watch(path);
     }
 
+    /**
+     * A FIFO itself, not a link to one, whose name does not begin with a dot: lifeline makes a new
+     * beacon under such a name and renames it into place once held, and following the temporary
+     * name would leave an ABSENT row behind (and {@code /health} at 503) for good.
+     */
     private static boolean isFifo(Path p) {
+        if (p.getFileName() == null || p.getFileName().toString().startsWith(".")) {
+            return false;
+        }
         try {
             return Files.readAttributes(p, java.nio.file.attribute.BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS)
                     .isOther() && ((Integer) Files.getAttribute(p, "unix:mode", LinkOption.NOFOLLOW_LINKS) & 0xF000) == 0x1000;
@@ -138,24 +158,12 @@ public final class Server implements AutoCloseable {
         }
     }
 
-    /** New FIFOs in a followed directory are followed from then on. */
-    private void followDirectories() {
-        try {
-            for (;;) {
-                WatchKey key = directories.take();
-                Path dir = (Path) key.watchable();
-                for (WatchEvent<?> event : key.pollEvents()) {
-                    if (event.context() instanceof Path name) {
-                        Path p = dir.resolve(name);
-                        if (isFifo(p)) {
-                            follow(p);
-                        }
-                    }
-                }
-                key.reset();
-            }
-        } catch (InterruptedException | ClosedWatchServiceException stopped) {
-            // closing
+    /** A followed directory, now watched: every FIFO in it. */
+    private void followAll(Path dir) {
+        try (var entries = Files.list(dir)) {
+            entries.filter(Server::isFifo).sorted().forEach(this::follow);
+        } catch (IOException | java.io.UncheckedIOException unreadable) {
+            // gone again, or unreadable: what is made in it later is still reported
         }
     }
 
@@ -362,12 +370,7 @@ public final class Server implements AutoCloseable {
     public void close() {
         http.stop(0);
         handlers.shutdownNow();
-        try {
-            directories.close();
-        } catch (IOException ignored) {
-            // nothing left to release
-        }
-        directoryThread.interrupt();
+        directories.close();
         watcher.close();
     }
 

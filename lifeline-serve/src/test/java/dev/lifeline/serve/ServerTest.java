@@ -11,6 +11,7 @@ import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -226,6 +227,37 @@ class ServerTest {
             throw new AssertionError("no " + key + " in " + json);
         }
         return Instant.parse(m.group(1));
+    }
+
+    @Test
+    void aDirectoryThatDoesNotExistYetIsFollowedOnceItAppearsAndAgainOnceMadeAgain() throws Exception {
+        Path later = dir.resolve("a").resolve("b");
+        try (Server server = Server.start(new InetSocketAddress("127.0.0.1", 0), List.of(), List.of(later))) {
+            String base = "http://127.0.0.1:" + server.address().getPort();
+            assertThat(Fixtures.get(base + "/api/beacons").body()).as("no row named after the directory").isEqualTo("[]");
+            assertThat(Fixtures.get(base + "/health").statusCode()).isEqualTo(503);
+            Files.createDirectories(later);
+            Process first = Fixtures.holder(later.resolve("first"));
+            try {
+                Fixtures.await("the beacon in the new directory served",
+                        () -> Fixtures.get(base + "/health/first").statusCode(), c -> c == 200);
+                assertThat(Fixtures.get(base + "/health").statusCode())
+                        .as("one beacon, alive: the temporary name it was made under is not followed").isEqualTo(200);
+                assertThat(Fixtures.get(base + "/api/beacons").body()).doesNotContain("\"name\":\".");
+            } finally {
+                first.getOutputStream().close(); // a clean end: the holder removes its FIFO
+                assertThat(first.waitFor(Fixtures.DEADLINE.toSeconds(), TimeUnit.SECONDS)).isTrue();
+            }
+            Files.delete(later);
+            Files.createDirectory(later);
+            Process second = Fixtures.holder(later.resolve("second"));
+            try {
+                Fixtures.await("the beacon in the directory made again served",
+                        () -> Fixtures.get(base + "/health/second").statusCode(), c -> c == 200);
+            } finally {
+                Fixtures.kill9(second);
+            }
+        }
     }
 
     @Test
