@@ -83,6 +83,15 @@ class WatchCommandTest {
     }
 
     @Test
+    void anEmptyDirectoryIsSaidOnStderr() throws Exception {
+        Path empty = Files.createDirectory(dir.resolve("empty"));
+        Cli.Result r = Cli.run("watch", "--timeout", "300ms", empty.toString());
+        assertThat(r.exitCode()).as(r.toString()).isEqualTo(0);
+        assertThat(r.stdout()).isEmpty();
+        assertThat(r.stderr()).isEqualTo("lifeline: no beacons in " + empty + " yet\n");
+    }
+
+    @Test
     void countEndsItAfterNLinesAndLeavesNoDescriptorOpenOnTheBeacons() throws Exception {
         Path beacon = dir.resolve("b");
         try (Cli.Holder holder = Cli.hold(beacon.toString())) {

@@ -18,17 +18,21 @@ public final class Holder {
 
     public static void main(String[] args) throws Exception {
         try (Beacon beacon = Beacon.open(Path.of(args[0]))) {
+            Heartbeat heartbeat = null;
             if (args.length > 1) {
                 Duration promise = Duration.ofMillis(Long.parseLong(args[1]));
                 beacon.beat(promise);
                 // Nothing here can get stuck, so nothing to watch: it beats while the JVM runs.
-                Heartbeat.whileHealthy(beacon, promise, () -> true);
+                heartbeat = Heartbeat.whileHealthy(beacon, promise, () -> true);
             }
             System.out.println("held");
             System.out.flush();
             BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
             while (in.readLine() != null) {
                 // until the test closes our input
+            }
+            if (heartbeat != null) {
+                heartbeat.close();
             }
         }
     }
