@@ -1,6 +1,9 @@
 package dev.lifeline;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 
 /**
  * One-line checks for the common case. For repeated checks of one path, keep a {@link Probe}:
@@ -10,6 +13,73 @@ import java.nio.file.Path;
  */
 public final class Lifeline {
     private Lifeline() {
+    }
+
+    /**
+     * The beacon at {@code nameOrPath}: a bare NAME (see {@link #isBareName(String)}) means
+     * {@code defaultDirectory().resolve(NAME)}; anything else, {@code ./name} included, is a path
+     * and is taken as it is. The one rule for every place that accepts a beacon by name: the
+     * {@code lifeline} command, the Java agent, the Spring Boot starter. Nothing is created or
+     * looked at on disk.
+     *
+     * @throws java.nio.file.InvalidPathException if {@code nameOrPath} cannot be a path
+     */
+    public static Path beaconPath(String nameOrPath) {
+        return isBareName(nameOrPath) ? defaultDirectory().resolve(nameOrPath) : Path.of(nameOrPath);
+    }
+
+    /**
+     * Whether {@code argument} is a bare beacon NAME, to be looked up in the
+     * {@linkplain #defaultDirectory() default directory}: not empty, no slash, and neither
+     * {@code .} nor {@code ..}.
+     */
+    public static boolean isBareName(String argument) {
+        return !argument.isEmpty() && argument.indexOf('/') < 0 && !argument.equals(".") && !argument.equals("..");
+    }
+
+    /**
+     * Where bare beacon names live for this process: {@link #defaultDirectory(Map, long)} of its
+     * environment and its effective user id.
+     */
+    public static Path defaultDirectory() {
+        return defaultDirectory(System.getenv(), uid());
+    }
+
+    /**
+     * Where bare beacon names live for an environment and a user id, in this order:
+     * <ol>
+     * <li>{@code $XDG_RUNTIME_DIR/lifeline} when {@code XDG_RUNTIME_DIR} is set to an absolute
+     *     path (the user's runtime directory, private to the user and emptied at logout, as the XDG
+     *     base directory specification defines it; a relative one is invalid and ignored);
+     * <li>{@code /run/lifeline} for root (uid 0);
+     * <li>{@code /tmp/lifeline-UID} for anyone else.
+     * </ol>
+     * Whoever holds a beacon there may create the directory (mode 0700, as {@code lifeline hold}
+     * does); whoever checks one never should. {@link Beacon#open} refuses a directory that another
+     * user made first.
+     *
+     * @param env the environment, as {@link System#getenv()}
+     * @param uid the effective user id
+     */
+    public static Path defaultDirectory(Map<String, String> env, long uid) {
+        String runtime = env.get("XDG_RUNTIME_DIR");
+        if (runtime != null && runtime.startsWith("/")) {
+            return Path.of(runtime, "lifeline");
+        }
+        return uid == 0 ? Path.of("/run/lifeline") : Path.of("/tmp", "lifeline-" + uid);
+    }
+
+    /**
+     * The effective user id of this process, the one that owns the FIFOs it makes: the owner of
+     * {@code /proc/self}, which the kernel sets so (no native call, so no native access needed).
+     * Falls back to the user name only when that cannot be read.
+     */
+    private static long uid() {
+        try {
+            return ((Number) Files.getAttribute(Path.of("/proc/self"), "unix:uid")).longValue();
+        } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
+            return "root".equals(System.getProperty("user.name")) ? 0 : -1;
+        }
     }
 
     /**

@@ -163,6 +163,8 @@ public final class Status {
      */
     @Override
     public String toString() {
+        // Human text: the path's exact bytes, escaped (Names), so that no name forges a line.
+        String path = Names.printable(this.path);
         if (beatMillis != NONE) {
             return state + " " + path + " (last beat " + Instant.ofEpochMilli(beatMillis)
                     + ", deadline " + Instant.ofEpochMilli(deadlineMillis) + ")";
@@ -170,6 +172,6 @@ public final class Status {
         if (state != State.UNKNOWN) {
             return state + " " + path;
         }
-        return state + " " + fault + " " + path + ": " + reason + (errno != null ? " (" + errno + ")" : "");
+        return state + " " + fault + " " + path + ": " + Names.printable(reason) + (errno != null ? " (" + errno + ")" : "");
     }
 }

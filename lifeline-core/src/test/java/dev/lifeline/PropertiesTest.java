@@ -362,6 +362,39 @@ class PropertiesTest {
         Files.delete(zip);
     }
 
+    /**
+     * Names of any bytes are checked as exactly those bytes and shown escaped ({@link RawNames}),
+     * in this JVM and in child JVMs under the C locale (file names decoded as ASCII) and under
+     * C.UTF-8: a FIFO Java lists is never ABSENT because Java could not decode its name.
+     */
+    @Test
+    void namesOfAnyBytesAreCheckedExactlyUnderEveryLocale() throws Exception {
+        int tries = 60;
+        Trials here = RawNames.run(base, tries);
+        if (here.isFullRun(tries)) {
+            assertThat(here.count("invalid UTF-8")).isPositive();
+            assertThat(here.count("valid UTF-8")).isPositive();
+            for (RawNames.Kind kind : RawNames.Kind.values()) {
+                assertThat(here.count(kind.toString())).as(kind.toString()).isPositive();
+            }
+        }
+        for (Map.Entry<String, String> locale : Map.of("C", "ANSI_X3.4-1968", "C.UTF-8", "UTF-8").entrySet()) {
+            ProcessBuilder pb = new ProcessBuilder(Processes.javaBinary(), "--enable-native-access=ALL-UNNAMED",
+                    "-Xshare:auto", "-XX:TieredStopAtLevel=1", "-Dlifeline.properties.seed=" + Trials.SEED,
+                    "-cp", System.getProperty("java.class.path"), RawNames.class.getName(),
+                    base.toString(), Integer.toString(tries), locale.getValue()).redirectErrorStream(true);
+            pb.environment().remove("LANG");
+            pb.environment().remove("LC_CTYPE");
+            pb.environment().put("LC_ALL", locale.getKey());
+            Process child = pb.start();
+            String output = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(child.waitFor(Processes.DEADLINE.toSeconds(), TimeUnit.SECONDS)).isTrue();
+            System.out.print("LC_ALL=" + locale.getKey() + ": " + output);
+            assertThat(child.exitValue()).as("LC_ALL=" + locale.getKey() + ":\n" + output).isZero();
+            assertThat(output).contains("names of any bytes under " + locale.getValue());
+        }
+    }
+
     // -- Assertions --
 
     /** Everything the Javadoc of Status says of one answer, against the verdict expected. */
@@ -372,7 +405,8 @@ class PropertiesTest {
         assertThat(s.isAlive()).as(as).isEqualTo(expected.state() == Status.State.ALIVE);
         assertThat(s.reason()).as(as).isNotBlank();
         assertThat(s.toString()).as(as).startsWith(expected.state()
-                + (expected.state() == Status.State.UNKNOWN ? " " + expected.fault() : "") + " " + path);
+                + (expected.state() == Status.State.UNKNOWN ? " " + expected.fault() : "") + " " + Names.printable(path));
+        RawNames.assertPrintable(s.toString(), java.nio.charset.StandardCharsets.UTF_8);
         if (expected.state() == Status.State.UNKNOWN) {
             assertThat(s.fault()).as(as).contains(expected.fault());
             assertThat(s.errno()).as(as).isEqualTo(java.util.Optional.ofNullable(expected.errno()));

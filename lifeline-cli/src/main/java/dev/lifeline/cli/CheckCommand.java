@@ -84,32 +84,32 @@ public final class CheckCommand implements Callable<Integer> {
         } catch (UnsupportedOperationException | IllegalArgumentException | IllegalCallerException e) {
             // No check could even start (unsupported platform, native access denied): still an
             // answer of the documented shape, "unknown", with the reason on stderr.
-            err.println("lifeline: unable to check " + path + ": " + e.getMessage());
+            err.println("lifeline: unable to check " + Main.show(path) + ": " + Main.show(e.getMessage()));
             err.flush();
-            return answer(out, err, output, "check " + path, path + ": unknown",
+            return answer(out, err, output, "check " + Main.show(path), Main.show(path) + ": unknown",
                     json(path, Status.State.UNKNOWN, null, null, null, null, e.getMessage()), Main.EXIT_UNKNOWN);
         }
         // The times in the human line are ages: measured against one instant, taken at once.
         Instant now = Instant.now();
         warn(err, probe);
         if (status.state() == Status.State.UNKNOWN) {
-            unknown(err, "check " + path, status);
+            unknown(err, "check " + Main.show(path), status);
         }
-        return answer(out, err, output, "check " + path, human(target, status, now), json(target, status, null),
+        return answer(out, err, output, "check " + Main.show(path), human(target, status, now), json(target, status, null),
                 exitCode(status.state()));
     }
 
     /** The strict checks' concerns about a beacon's place, as {@code lifeline: warning: ...} lines. */
     static void warn(PrintWriter err, Probe probe) {
         for (String warning : probe.warnings()) {
-            err.println("lifeline: warning: " + probe.path() + ": " + warning);
+            err.println("lifeline: warning: " + Main.show(probe.path()) + ": " + Main.show(warning));
         }
         err.flush();
     }
 
     /** {@code lifeline: unable to <what>: <reason> (<ERRNO>)} on stderr, for an UNKNOWN answer. */
     static void unknown(PrintWriter err, String what, Status status) {
-        err.println("lifeline: unable to " + what + ": " + status.reason()
+        err.println("lifeline: unable to " + what + ": " + Main.show(status.reason())
                 + status.errno().map(e -> " (" + e + ")").orElse(""));
         err.flush();
     }
@@ -169,11 +169,11 @@ public final class CheckCommand implements Callable<Integer> {
             gloss = switch (status.state()) {
                 // ALIVE needs no gloss; UNKNOWN's reason goes to stderr, where diagnostics belong.
                 case ALIVE, UNKNOWN -> null;
-                case HUNG, DEAD, ABSENT -> status.reason();
+                case HUNG, DEAD, ABSENT -> Main.show(status.reason());
             };
         }
         String all = gloss == null ? service : service == null ? gloss : gloss + "; " + service;
-        return target.path() + ": " + state + (all == null ? "" : " (" + all + ")");
+        return Main.show(target.path()) + ": " + state + (all == null ? "" : " (" + all + ")");
     }
 
     private static String beat(Instant beat, Instant now) {

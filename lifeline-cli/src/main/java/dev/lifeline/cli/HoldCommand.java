@@ -112,14 +112,15 @@ public final class HoldCommand implements Callable<Integer> {
         try {
             BeaconDirectory.prepare(path);
         } catch (IOException e) {
-            err.println("lifeline: unable to hold " + path + ": cannot create its directory: " + e);
+            err.println("lifeline: unable to hold " + Main.show(path) + ": cannot create its directory: "
+                    + Main.show(BeaconDirectory.describe(e)));
             err.flush();
             return Main.EXIT_UNKNOWN;
         }
         try {
             beacon = Beacon.open(path, permissions(mode), options());
         } catch (BeaconException e) {
-            err.println("lifeline: unable to hold " + path + ": " + e.getReason());
+            err.println("lifeline: unable to hold " + Main.show(path) + ": " + Main.show(e.getReason()));
             err.flush();
             return e.fault() == Fault.HELD ? EXIT_HELD_BY_ANOTHER : Main.EXIT_UNKNOWN;
         }
@@ -133,17 +134,17 @@ public final class HoldCommand implements Callable<Integer> {
                 try {
                     beacon.beat(heartbeat);
                 } catch (BeaconException e) {
-                    err.println("lifeline: unable to hold " + path + ": " + e.getReason());
+                    err.println("lifeline: unable to hold " + Main.show(path) + ": " + Main.show(e.getReason()));
                     err.flush();
                     return Main.EXIT_UNKNOWN;
                 }
                 // Nothing to ask but "does this process still run": the beat thread stops only with it.
                 beats = Heartbeat.whileHealthy(beacon, heartbeat, () -> true);
             }
-            out.println("holding " + path + " (pid " + ProcessHandle.current().pid() + ")");
+            out.println("holding " + Main.show(path) + " (pid " + ProcessHandle.current().pid() + ")");
             // Whoever waits for this line must get it, or it would wait for ever.
             if (out.checkError()) {
-                err.println("lifeline: unable to hold " + path + ": cannot write to standard output");
+                err.println("lifeline: unable to hold " + Main.show(path) + ": cannot write to standard output");
                 err.flush();
                 return Main.EXIT_UNKNOWN;
             }

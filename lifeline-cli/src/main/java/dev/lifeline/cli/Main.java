@@ -15,6 +15,38 @@ import picocli.CommandLine.TypeConversionException;
 public final class Main {
     /** LSB's "unknown": no answer could be had. Every failure that is not an answer exits with it. */
     static final int EXIT_UNKNOWN = 4;
+    /** A usage error: picocli's exit code on invalid input. */
+    static final int EXIT_USAGE = 2;
+
+    /** The charset of stdout (and stderr), as the JDK's own streams write them. */
+    private static final java.nio.charset.Charset OUTPUT = outputCharset();
+
+    /**
+     * A path in human output: its exact bytes, with controls and bytes that are not printable
+     * characters escaped as {@code ls -b} does (see {@link dev.lifeline.Names}); under an ASCII
+     * locale, every byte above 0x7F too. Every command's human text names paths through this.
+     */
+    static String show(Path path) {
+        return dev.lifeline.Names.printable(path, OUTPUT);
+    }
+
+    /** As {@link #show(Path)}, for a message, a reason or any other text that may hold a name. */
+    static String show(String text) {
+        return dev.lifeline.Names.printable(String.valueOf(text), OUTPUT);
+    }
+
+    /** As {@link #show(Path)}, for a name's bytes. */
+    static String show(byte[] name) {
+        return dev.lifeline.Names.printable(name, OUTPUT);
+    }
+
+    private static java.nio.charset.Charset outputCharset() {
+        try {
+            return java.nio.charset.Charset.forName(System.getProperty("stdout.encoding", "UTF-8"));
+        } catch (RuntimeException unknown) {
+            return java.nio.charset.StandardCharsets.US_ASCII;
+        }
+    }
 
     private Main() {
     }
@@ -31,6 +63,11 @@ public final class Main {
     public static void main(String[] args) {
         int code;
         try {
+            String refused = Arguments.refusal(args);
+            if (refused != null) {
+                System.err.println(refused);
+                System.exit(LAUNCHER_ANSWERS.equals(System.getProperty(LAUNCHER_PROPERTY)) ? forLauncher(EXIT_USAGE) : EXIT_USAGE);
+            }
             int fast = FastCheck.run(args);
             code = fast >= 0 ? fast : commandLine().execute(args);
         } catch (Throwable t) {
@@ -38,7 +75,7 @@ public final class Main {
             // is no answer: never the JVM's default 1, which is DEAD to check's callers.
             code = EXIT_UNKNOWN;
             try {
-                System.err.println("lifeline: unexpected error: " + t);
+                System.err.println("lifeline: unexpected error: " + show(String.valueOf(t)));
                 if (System.getenv("LIFELINE_DEBUG") != null) {
                     t.printStackTrace();
                 }
@@ -98,7 +135,7 @@ public final class Main {
             try {
                 return BeaconDirectory.resolve(value);
             } catch (InvalidPathException e) {
-                throw new TypeConversionException("'" + value + "' is not a valid path: " + e.getReason());
+                throw new TypeConversionException("'" + show(value) + "' is not a valid path: " + e.getReason());
             }
         }
     }

@@ -46,7 +46,7 @@ final class RootCommand implements Runnable {
     private static final picocli.CommandLine.IParameterExceptionHandler USAGE = (ex, args) -> {
         CommandLine cmd = ex.getCommandLine();
         java.io.PrintWriter err = cmd.getErr();
-        err.println("lifeline: " + ex.getMessage());
+        err.println("lifeline: " + Main.show(ex.getMessage()));
         picocli.CommandLine.UnmatchedArgumentException.printSuggestions(ex, err);
         err.println("Try '" + cmd.getCommandSpec().qualifiedName() + " --help' for more information.");
         err.flush();
@@ -54,7 +54,7 @@ final class RootCommand implements Runnable {
     };
 
     private static final IExecutionExceptionHandler CRASH = (ex, cmd, parseResult) -> {
-        cmd.getErr().println("lifeline: " + cmd.getCommandName() + ": unexpected error: " + ex);
+        cmd.getErr().println("lifeline: " + cmd.getCommandName() + ": unexpected error: " + Main.show(String.valueOf(ex)));
         if (System.getenv("LIFELINE_DEBUG") != null) {
             ex.printStackTrace(cmd.getErr());
         }

@@ -168,7 +168,7 @@ public final class RunCommand implements Callable<Integer> {
 
     /** {@code lifeline: unable to run: <reason>} on stderr; returns {@code exitCode}. */
     static int refuse(PrintWriter err, String verb, int exitCode, String reason) {
-        err.println("lifeline: unable to " + verb + ": " + reason);
+        err.println("lifeline: unable to " + verb + ": " + Main.show(reason));
         err.flush();
         return exitCode;
     }

@@ -26,13 +26,16 @@ import picocli.CommandLine.TypeConversionException;
         versionProvider = Main.ManifestVersion.class,
         exitCodeOnExecutionException = Main.EXIT_UNKNOWN,
         description = {
-            "Follows the beacons in DIR (and those created there later) or at PATH, and serves them over HTTP:",
+            "Follows the beacons in DIR (and those created there later, in a DIR/ made later too) or at PATH,"
+                    + " and serves them over HTTP:",
             "  /metrics       Prometheus text format",
+            "  /health        200 only while every beacon is alive, 503 otherwise; the body names the others",
             "  /health/NAME   200 while NAME is alive, 503 otherwise (for httpGet probes)",
             "  /api/beacons   every beacon as JSON",
             "  /events        every change as Server-Sent Events",
             "  /              a live status page",
-            "Prints one line once serving; stops on SIGINT or SIGTERM. Nothing is probed per request."
+            "Each answer checks the beacons it shows (microseconds each): its figures are as fresh as check's.",
+            "Only GET and HEAD are answered (405 otherwise). Prints one line once serving; stops on SIGINT or SIGTERM."
         },
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
@@ -45,7 +48,9 @@ public final class ServeCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Parameters(paramLabel = "DIR|PATH", arity = "0..*",
-            description = "Directories of beacons, or beacon paths (default: the default beacon directory).",
+            description = "Directories of beacons, or beacon paths (default: the default beacon directory)."
+                    + " A DIR that does not exist yet is served once it appears if written DIR/; without the"
+                    + " slash a missing path is a beacon.",
             converter = Main.PathConverter.class)
     List<Path> targets = new ArrayList<>();
 
@@ -60,6 +65,21 @@ public final class ServeCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         List<Path> follow = targets;
+        List<Path> beacons = new ArrayList<>();
+        List<Path> dirs = new ArrayList<>();
+        List<String> given = Operands.given(spec, targets.size());
+        for (int i = 0; i < targets.size(); i++) {
+            Path target = targets.get(i);
+            if (!Operands.isDirectory(target, given.get(i))) {
+                beacons.add(target);
+            } else {
+                dirs.add(target);
+                if (!java.nio.file.Files.exists(target)) {
+                    err.println("lifeline: " + target + " does not exist yet; its beacons are served once it appears");
+                    err.flush();
+                }
+            }
+        }
         if (targets.isEmpty()) {
             // The default directory is followed as a directory even before any beacon made it:
             // made here as hold, run and exec would make it (0700), so that what appears is seen.
@@ -67,14 +87,15 @@ public final class ServeCommand implements Callable<Integer> {
             try {
                 BeaconDirectory.prepare(dir.resolve("serve"));
             } catch (java.io.IOException e) {
-                err.println("lifeline: unable to serve " + dir + ": " + BeaconDirectory.describe(e));
+                err.println("lifeline: unable to serve " + Main.show(dir) + ": " + Main.show(BeaconDirectory.describe(e)));
                 err.flush();
                 return Main.EXIT_UNKNOWN;
             }
             follow = List.of(dir);
+            dirs.add(dir);
         }
         CountDownLatch stop = new CountDownLatch(1);
-        try (Server server = Server.start(listen, follow)) {
+        try (Server server = Server.start(listen, beacons, dirs)) {
             Runtime.getRuntime().addShutdownHook(new Thread(server::close, "lifeline-serve-shutdown"));
             for (String name : List.of("INT", "TERM")) {
                 try {
@@ -83,16 +104,24 @@ public final class ServeCommand implements Callable<Integer> {
                     // left to the JVM: the shutdown hook still closes the server
                 }
             }
-            out.println("serving http://" + server.address().getHostString() + ":" + server.address().getPort()
-                    + "/ for " + String.join(" ", follow.stream().map(Path::toString).toList()));
+            out.println("serving http://" + hostPort(server.address()) + "/ for " + String.join(" ", follow.stream().map(Path::toString).toList()));
             out.flush();
             stop.await();
         } catch (java.io.IOException e) {
-            err.println("lifeline: unable to serve on " + listen + ": " + e.getMessage());
+            err.println("lifeline: unable to serve on " + hostPort(listen) + ": " + e.getMessage());
             err.flush();
             return Main.EXIT_UNKNOWN;
         }
         return 0;
+    }
+
+    /**
+     * {@code 127.0.0.1:9464}, {@code [::1]:9464}: the address as given, without a name lookup and
+     * without {@link InetSocketAddress#toString()}'s {@code /127.0.0.1:9464}.
+     */
+    static String hostPort(InetSocketAddress address) {
+        String host = address.getHostString();
+        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + address.getPort();
     }
 
     /** {@code HOST:PORT}, {@code :PORT} (all addresses) or {@code PORT} (loopback). */

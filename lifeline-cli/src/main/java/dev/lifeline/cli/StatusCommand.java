@@ -34,14 +34,17 @@ import picocli.CommandLine.Spec;
             "Checks every beacon in DIR (FIFOs and supervision directories), or each PATH, and prints"
                     + " one row per beacon: state, last beat, deadline, owner, holder PID, time the check took.",
             "Default: the default beacon directory. Colour when stdout is a terminal and NO_COLOR is unset.",
+            "A DIR that does not exist, or holds no beacon, is said so on stderr and counts as absent:"
+                    + " nothing runs there. A missing DIR must be written with a trailing slash (DIR/),"
+                    + " else it is checked as a beacon.",
             "The exit status is the worst state: unknown, then dead, hung, absent, alive."
         },
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
-            "0:every beacon alive, or none to report",
+            "0:every beacon alive",
             "1:at least one dead, none unknown",
             "2:usage error",
-            "3:at least one absent, none unknown, dead or hung",
+            "3:at least one absent, or a DIR missing or without beacons; none unknown, dead or hung",
             "4:at least one unknown, or a DIR could not be listed; the reasons are on stderr",
             "150:at least one hung, none unknown or dead",
         })
@@ -68,13 +71,12 @@ public final class StatusCommand implements Callable<Integer> {
         int worst = CheckCommand.EXIT_ALIVE;
         List<Target> targets = new ArrayList<>();
         if (paths.isEmpty()) {
-            Path dir = BeaconDirectory.current();
-            if (Files.isDirectory(dir)) {
-                worst = list(dir, targets, err, worst);
-            }
+            worst = list(BeaconDirectory.current(), targets, err, worst);
         } else {
-            for (Path path : paths) {
-                if (Target.isListing(path)) {
+            List<String> given = Operands.given(spec, paths.size());
+            for (int i = 0; i < paths.size(); i++) {
+                Path path = paths.get(i);
+                if (Operands.isDirectory(path, given.get(i)) && !Target.of(path).isService()) {
                     worst = list(path, targets, err, worst);
                 } else {
                     targets.add(Target.of(path));
@@ -104,12 +106,27 @@ public final class StatusCommand implements Callable<Integer> {
         return worst;
     }
 
+    /**
+     * Adds the beacons of {@code dir}. A directory that does not exist or holds no beacon has
+     * nothing running: one line on stderr, and absent (3), never the 0 of "all alive".
+     */
     private static int list(Path dir, List<Target> targets, PrintWriter err, int worst) {
         try {
-            targets.addAll(Target.in(dir));
+            if (Files.notExists(dir)) {
+                err.println("lifeline: no beacons: " + dir + " does not exist");
+                err.flush();
+                return worse(worst, CheckCommand.EXIT_ABSENT);
+            }
+            List<Target> found = Target.in(dir);
+            if (found.isEmpty()) {
+                err.println("lifeline: no beacons in " + dir);
+                err.flush();
+                return worse(worst, CheckCommand.EXIT_ABSENT);
+            }
+            targets.addAll(found);
             return worst;
         } catch (IOException e) {
-            err.println("lifeline: unable to list " + dir + ": " + BeaconDirectory.describe(e));
+            err.println("lifeline: unable to list " + Main.show(dir) + ": " + Main.show(BeaconDirectory.describe(e)));
             err.flush();
             return worse(worst, Main.EXIT_UNKNOWN);
         }
@@ -125,7 +142,7 @@ public final class StatusCommand implements Callable<Integer> {
         Status status = probe.check();
         long took = System.nanoTime() - started;
         if (status.state() == Status.State.UNKNOWN) {
-            CheckCommand.unknown(err, "check " + target.path(), status);
+            CheckCommand.unknown(err, "check " + Main.show(target.path()), status);
         }
         return new Row(target, status, owner(target.beacon()), holder(probe), took);
     }
@@ -173,7 +190,7 @@ public final class StatusCommand implements Callable<Integer> {
         }
         String beat = s.lastBeat().map(b -> age(Duration.between(b, now))).orElse("-");
         String deadline = s.deadline().map(d -> due(Duration.between(now, d))).orElse("-");
-        String path = row.target().path() + (row.target().isService() ? " (" + row.target().gloss() + ")" : "");
+        String path = Main.show(row.target().path()) + (row.target().isService() ? " (" + row.target().gloss() + ")" : "");
         return padded + String.format(Locale.ROOT, " %10s %12s %-10s %7s %9s  %s", beat, deadline,
                 row.owner() == null ? "-" : row.owner(), row.pid() == null ? "-" : row.pid().toString(),
                 micros(row.checkNanos()) + " us", path);

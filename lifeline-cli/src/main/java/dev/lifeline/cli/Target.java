@@ -55,7 +55,7 @@ record Target(Path path, Path beacon, String supervisor) {
     /** {@code s6 service, checked /srv/x/supervise/control}; for the human line of a service. */
     String gloss() {
         return ("none".equals(supervisor) ? "service not supervised yet" : supervisor + " service")
-                + ", checked " + beacon;
+                + ", checked " + Main.show(beacon);
     }
 
     /**

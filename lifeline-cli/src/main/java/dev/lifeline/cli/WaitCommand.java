@@ -83,14 +83,14 @@ public final class WaitCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        String what = "wait for " + path;
+        String what = "wait for " + Main.show(path);
         Probe probe;
         try {
             probe = Probe.of(path);
         } catch (UnsupportedOperationException | IllegalArgumentException | IllegalCallerException e) {
-            err.println("lifeline: unable to " + what + ": " + e.getMessage());
+            err.println("lifeline: unable to " + what + ": " + Main.show(e.getMessage()));
             err.flush();
-            return CheckCommand.answer(out, err, output, what, path + ": unknown",
+            return CheckCommand.answer(out, err, output, what, Main.show(path) + ": unknown",
                     CheckCommand.json(path, Status.State.UNKNOWN, null, null, null, null, e.getMessage()),
                     Main.EXIT_UNKNOWN);
         }

@@ -3,14 +3,10 @@ package dev.lifeline.cli;
 import dev.lifeline.Probe;
 import dev.lifeline.Status;
 import dev.lifeline.Watcher;
+import dev.lifeline.serve.Directories;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.FileSystems;
 import java.nio.file.Path;
-import java.nio.file.StandardWatchEventKinds;
-import java.nio.file.WatchEvent;
-import java.nio.file.WatchKey;
-import java.nio.file.WatchService;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -36,8 +32,9 @@ import picocli.CommandLine.Spec;
  * {@code lifeline watch PATH... | DIR}: follows beacons with one {@link Watcher} and prints one
  * line per change of state, the first report of each path included:
  * {@code 2026-11-25T10:00:00.123Z /run/x alive -> dead}. A DIR means every beacon in it (FIFOs,
- * and supervision directories) now, and every FIFO that appears in it later: a
- * {@link WatchService} on the directory, on a platform thread, hands each new FIFO to the watcher.
+ * and supervision directories) now, and every FIFO that appears in it later: {@link Directories}
+ * (inotify, on a platform thread) hands each new FIFO to the watcher. A DIR that does not exist
+ * yet (written with a trailing slash, see {@link Operands}) is followed once it appears.
  *
  * <p>It runs until SIGINT or SIGTERM, {@code --timeout} or {@code --count} lines, then closes the
  * watcher and the watch service, and exits 0; 1 only when {@code --timeout} ended it before
@@ -53,6 +50,8 @@ import picocli.CommandLine.Spec;
                     + " has no arrow.",
             "A DIR means every beacon in it (FIFOs and supervision directories), and every FIFO that"
                     + " appears in it later. Event-driven: nothing is polled.",
+            "A DIR that does not exist yet is followed once it appears if written with a trailing slash"
+                    + " (DIR/); without one, a missing path is a beacon.",
             "Runs until SIGINT, SIGTERM, --timeout or --count."
         },
         exitCodeListHeading = "%nExit codes:%n",
@@ -131,7 +130,7 @@ public final class WatchCommand implements Callable<Integer> {
                     return;
                 }
                 if (change.status().state() == Status.State.UNKNOWN) {
-                    CheckCommand.unknown(err, "watch " + target.path(), change.status());
+                    CheckCommand.unknown(err, "watch " + Main.show(target.path()), change.status());
                 }
                 if (count != null && printed.incrementAndGet() >= count) {
                     counted.set(true);
@@ -139,35 +138,61 @@ public final class WatchCommand implements Callable<Integer> {
                 }
             });
         } catch (IOException e) {
-            err.println("lifeline: unable to watch: " + e.getMessage().replaceFirst("^lifeline: ", ""));
+            err.println("lifeline: unable to watch: " + Main.show(e.getMessage().replaceFirst("^lifeline: ", "")));
             err.flush();
             return Main.EXIT_UNKNOWN;
         }
-        WatchService directories = null;
+        Directories directories = null;
         try {
             List<Path> listings = new ArrayList<>();
-            for (Path path : paths) {
-                if (Target.isListing(path)) {
+            List<String> given = Operands.given(spec, paths.size());
+            for (int i = 0; i < paths.size(); i++) {
+                Path path = paths.get(i);
+                if (Operands.isDirectory(path, given.get(i)) && !Target.of(path).isService()) {
                     listings.add(path);
                 } else {
                     follow(watcher, shown, err, Target.of(path));
                 }
             }
             if (!listings.isEmpty()) {
-                // Registered before the listing: a FIFO made in between is seen twice, and
-                // watching a path twice does nothing.
-                directories = FileSystems.getDefault().newWatchService();
+                // Each directory is watched before it is listed: a FIFO made in between is seen
+                // twice, and watching a path twice does nothing. One that does not exist yet is
+                // followed once it appears, listed then.
+                AtomicBoolean starting = new AtomicBoolean(true);
+                java.util.concurrent.atomic.AtomicReference<IOException> unlisted = new java.util.concurrent.atomic.AtomicReference<>();
+                directories = Directories.start("lifeline-watch-directories", dir -> {
+                    try {
+                        List<Target> found = Target.in(dir);
+                        if (found.isEmpty() && starting.get()) {
+                            err.println("lifeline: no beacons in " + dir + " yet");
+                            err.flush();
+                        }
+                        for (Target target : found) {
+                            follow(watcher, shown, err, target);
+                        }
+                    } catch (IOException e) {
+                        if (starting.get()) {
+                            unlisted.compareAndSet(null, e);
+                        } else {
+                            err.println("lifeline: unable to list " + BeaconDirectory.describe(e));
+                            err.flush();
+                        }
+                    }
+                }, path -> {
+                    if (!path.getFileName().toString().startsWith(".") && Target.isFifo(path)) {
+                        follow(watcher, shown, err, new Target(path, path, null));
+                    }
+                });
                 for (Path dir : listings) {
-                    dir.register(directories, StandardWatchEventKinds.ENTRY_CREATE);
-                }
-                for (Path dir : listings) {
-                    for (Target target : Target.in(dir)) {
-                        follow(watcher, shown, err, target);
+                    if (!directories.follow(dir)) {
+                        err.println("lifeline: " + dir + " does not exist yet; its beacons are reported once it appears");
+                        err.flush();
                     }
                 }
-                WatchService service = directories;
-                Thread.ofPlatform().daemon().name("lifeline-watch-directories")
-                        .start(() -> newcomers(service, watcher, shown, err));
+                starting.set(false);
+                if (unlisted.get() != null) {
+                    throw unlisted.get();
+                }
             }
             if (timeout == null) {
                 stop.await();
@@ -175,7 +200,7 @@ public final class WatchCommand implements Callable<Integer> {
                 stop.await(saturatedNanos(timeout), TimeUnit.NANOSECONDS);
             }
         } catch (IOException e) {
-            err.println("lifeline: unable to watch: " + BeaconDirectory.describe(e));
+            err.println("lifeline: unable to watch: " + Main.show(BeaconDirectory.describe(e)));
             err.flush();
             return Main.EXIT_UNKNOWN;
         } finally {
@@ -200,27 +225,6 @@ public final class WatchCommand implements Callable<Integer> {
         watcher.watch(target.beacon());
     }
 
-    /** Hands every FIFO that appears in a watched directory to the watcher, until the service closes. */
-    private static void newcomers(WatchService service, Watcher watcher, Map<Path, Target> shown, PrintWriter err) {
-        try {
-            for (;;) {
-                WatchKey key = service.take();
-                Path dir = (Path) key.watchable();
-                for (WatchEvent<?> event : key.pollEvents()) {
-                    if (event.context() instanceof Path name && !name.toString().startsWith(".")) {
-                        Path path = dir.resolve(name);
-                        if (Target.isFifo(path)) {
-                            follow(watcher, shown, err, new Target(path, path, null));
-                        }
-                    }
-                }
-                key.reset();
-            }
-        } catch (InterruptedException | IllegalStateException closed) { // ClosedWatchServiceException included
-            // the command is ending
-        }
-    }
-
     /** The human line, or with --json the object, for one change. */
     String line(Target target, Status status, Status.State previous, Instant now) {
         if (format.json) {
@@ -228,7 +232,7 @@ public final class WatchCommand implements Callable<Integer> {
             CheckCommand.member(time, "time", now.truncatedTo(ChronoUnit.MILLIS).toString());
             return CheckCommand.json(target, time.append(',').toString(), previous, status, null);
         }
-        return TIME.format(now) + " " + target.path() + " "
+        return TIME.format(now) + " " + Main.show(target.path()) + " "
                 + (previous == null ? "" : CheckCommand.name(previous) + " -> ") + CheckCommand.name(status.state());
     }
 

@@ -86,13 +86,42 @@ class LauncherIT {
         assertThat(list(aot)).hasSize(1).doesNotContainAnyElementsOf(now);
     }
 
+    /**
+     * A release build (-Prelease) leaves the sources and Javadoc jars beside the CLI's, newer than
+     * it: the launcher runs the CLI's jar, never one of those.
+     */
+    @Test
+    void sourcesAndJavadocJarsBesideTheCliAreNotRunEvenWhenNewer() throws Exception {
+        Path tree = copyOfTheBuiltTree();
+        Path target = tree.resolve("lifeline-cli/target");
+        Path cli;
+        try (var jars = Files.list(target)) {
+            cli = jars.filter(p -> p.toString().endsWith(".jar")).findFirst().orElseThrow();
+        }
+        String base = cli.getFileName().toString().replaceFirst("\\.jar$", "");
+        for (String classifier : List.of("-sources.jar", "-javadoc.jar")) {
+            Path other = target.resolve(base + classifier);
+            try (var zip = java.nio.file.FileSystems.newFileSystem(other, Map.of("create", "true"))) {
+                Files.writeString(zip.getPath("index.html"), "<html></html>");
+            }
+            Files.setLastModifiedTime(other, java.nio.file.attribute.FileTime.from(
+                    Files.getLastModifiedTime(cli).toInstant().plusSeconds(60)));
+        }
+
+        Cli.Result result = Cli.run(List.of(tree.resolve("lifeline").toString(), "check", dir.resolve("b").toString()),
+                dir, NO_AOT);
+
+        assertThat(result.exitCode()).as(result.toString()).isEqualTo(3);
+    }
+
     private Path copyOfTheBuiltTree() throws Exception {
         Path root = Files.createDirectory(dir.resolve("tree"));
         Path source = LAUNCHER.getParent();
         Files.copy(LAUNCHER, root.resolve("lifeline"), java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
         Path target = Files.createDirectories(root.resolve("lifeline-cli/target/lib"));
         try (var jars = Files.list(source.resolve("lifeline-cli/target"))) {
-            for (Path p : jars.filter(p -> p.getFileName().toString().matches("lifeline-cli-.*\\.jar")).toList()) {
+            for (Path p : jars.filter(p -> p.getFileName().toString().matches("lifeline-cli-.*\\.jar")
+                    && !p.getFileName().toString().matches(".*-(sources|javadoc)\\.jar")).toList()) {
                 Files.copy(p, target.getParent().resolve(p.getFileName()));
             }
         }
@@ -281,6 +310,73 @@ class LauncherIT {
         Cli.Result r = launch(root, Map.of("JAVA_HOME", home.toString()), "--version");
         assertThat(r.exitCode()).as(r.toString()).isZero();
         assertThat(r.stdout()).startsWith("java 25.0.2: ");
+    }
+
+    /**
+     * Under the C locale (or none), Java would decode every name as ASCII: the launcher gives the
+     * JVM C.UTF-8, so a dead wörker is dead (1), not absent (3), in a listing and as an argument;
+     * a name that is not UTF-8 at all is refused (2), whatever the locale.
+     */
+    @Test
+    void namesBeyondAsciiAreCheckedExactlyWhateverTheCallersLocale() throws Exception {
+        Path beacons = Files.createDirectory(dir.resolve("beacons"));
+        Path worker = beacons.resolve("w\u00f6rker");
+        dev.lifeline.Beacon.open(worker, dev.lifeline.BeaconOption.KEEP_ON_CLOSE).close();
+        for (List<String> locale : List.of(List.of("LC_ALL=C"), List.of("-u", "LC_ALL", "-u", "LANG", "-u", "LC_CTYPE"),
+                List.of("-u", "LC_ALL", "LANG=POSIX"), List.of("-u", "LC_ALL", "LANG=C.UTF-8"))) {
+            List<String> env = new java.util.ArrayList<>(List.of("env"));
+            env.addAll(locale);
+            env.add(LAUNCHER.toString());
+            List<String> status = new java.util.ArrayList<>(env);
+            status.addAll(List.of("status", beacons.toString()));
+            Cli.Result r = Cli.run(status, dir, NO_AOT);
+            assertThat(r.exitCode()).as(locale + ": " + r).isEqualTo(1);
+            assertThat(r.stdout()).as(locale.toString()).contains("  " + worker + "\n").startsWith("STATE");
+            assertThat(r.stdout().split("\n")[1]).as(locale.toString()).startsWith("dead ");
+
+            List<String> check = new java.util.ArrayList<>(env);
+            check.addAll(List.of("check", worker.toString()));
+            Cli.Result c = Cli.run(check, dir, NO_AOT);
+            assertThat(c.exitCode()).as(locale + ": " + c).isEqualTo(1);
+            assertThat(c.stdout()).as(locale.toString()).startsWith(worker + ": dead");
+
+            List<String> invalid = new java.util.ArrayList<>(List.of("sh", "-c", "exec \"$@\" \"$(printf 'w\\377')\"", "sh"));
+            invalid.addAll(env);
+            invalid.add("check");
+            Cli.Result i = Cli.run(invalid, beacons, NO_AOT);
+            assertThat(i.exitCode()).as(locale + ": " + i).isEqualTo(2);
+            assertThat(i.stderr()).as(locale.toString()).startsWith("lifeline: argument 2 (w\\377) is not valid UTF-8;");
+        }
+    }
+
+    /**
+     * The launcher may give the JVM another LC_ALL, but the programs that run and exec start get
+     * the caller's environment as it was: the same entries, byte for byte (a value that is not
+     * UTF-8 included), compared as `env -0` prints them. Only LIFELINE_FD is added, and bash, which
+     * the launcher is, sets SHLVL and _ for whatever it starts.
+     */
+    @Test
+    void runAndExecChildrenSeeExactlyTheCallersEnvironment() throws Exception {
+        List<List<String>> locales = List.of(List.of("LC_ALL=C"), List.of("-u", "LC_ALL", "-u", "LANG", "-u", "LC_CTYPE"),
+                List.of("LC_ALL=", "LANG=C"), List.of("-u", "LC_ALL", "LANG=C.UTF-8"));
+        int n = 0;
+        for (List<String> locale : locales) {
+            for (String verb : List.of("run", "exec")) {
+                Path direct = dir.resolve("direct-" + n);
+                Path child = dir.resolve("child-" + n++);
+                List<String> command = new java.util.ArrayList<>(List.of("env"));
+                command.addAll(locale);
+                command.addAll(List.of("sh", "-c", "export ODD=\"$(printf '\\377\\nx')\"; env -0 > \"$1\"; shift; exec \"$@\"",
+                        "sh", direct.toString(), LAUNCHER.toString(), verb, dir.resolve("b" + n).toString(), "--",
+                        "sh", "-c", "env -0 > \"$1\"", "sh", child.toString()));
+                Cli.Result r = Cli.run(command, dir, NO_AOT);
+                assertThat(r.exitCode()).as(locale + " " + verb + ": " + r).isZero();
+                assertThat(NamesTest.entries(Files.readAllBytes(child))).as(locale + " " + verb)
+                        .isEqualTo(NamesTest.entries(Files.readAllBytes(direct)));
+                assertThat(new String(Files.readAllBytes(child), java.nio.charset.StandardCharsets.ISO_8859_1))
+                        .as("nothing of the launcher's own").doesNotContain("LIFELINE_CALLER").doesNotContain("LIFELINE_LOCALE");
+            }
+        }
     }
 
     /**

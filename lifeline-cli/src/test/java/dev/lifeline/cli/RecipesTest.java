@@ -16,7 +16,8 @@ import org.yaml.snakeyaml.Yaml;
 
 /** The recipes in docs/recipes, checked with the tools and parsers that will read them. */
 class RecipesTest {
-    private static final Path RECIPES = Path.of("").toAbsolutePath().getParent().resolve("docs/recipes");
+    private static final Path REPO = Path.of("").toAbsolutePath().getParent();
+    private static final Path RECIPES = REPO.resolve("docs/recipes");
 
     @TempDir
     Path dir;
@@ -98,9 +99,13 @@ class RecipesTest {
     }
 
     private static Map<String, Map<String, String>> unit(String file) throws Exception {
+        return unit(RECIPES.resolve(file));
+    }
+
+    private static Map<String, Map<String, String>> unit(Path file) throws Exception {
         Map<String, Map<String, String>> unit = new HashMap<>();
         String section = null;
-        for (String line : Files.readAllLines(RECIPES.resolve(file))) {
+        for (String line : Files.readAllLines(file)) {
             line = line.strip();
             if (line.isEmpty() || line.startsWith("#")) {
                 continue;
@@ -130,6 +135,61 @@ class RecipesTest {
         var parsed = Main.commandLine().parseArgs(java.util.Arrays.copyOfRange(exec, 1, exec.length));
         assertThat(parsed.subcommand().commandSpec().name()).isEqualTo("run");
         assertThat(parsed.subcommand().hasMatchedOption("--sd-notify")).isTrue();
+    }
+
+    @Test
+    void theJavaAgentUnitsWaitForAndCheckTheBeaconWithLifelineCommandsThatParse() throws Exception {
+        // The agent's options in these units are checked by AgentRecipesTest in lifeline-agent;
+        // here, the lifeline command lines around them.
+        String post = unit("jvm-agent.service").get("Service").get("ExecStartPost");
+        String check = unit("jvm-agent-check.service").get("Service").get("ExecStart");
+        for (String line : List.of(post, check)) {
+            String[] exec = line.split(" ");
+            assertThat(exec[0]).endsWith("/lifeline");
+            Main.commandLine().parseArgs(java.util.Arrays.copyOfRange(exec, 1, exec.length));
+        }
+        var wait = Main.commandLine().parseArgs(java.util.Arrays.copyOfRange(post.split(" "), 1, post.split(" ").length));
+        assertThat(wait.subcommand().commandSpec().name()).isEqualTo("wait");
+        assertThat(wait.subcommand().hasMatchedOption("--alive")).isTrue();
+        var probe = Main.commandLine().parseArgs(java.util.Arrays.copyOfRange(check.split(" "), 1, check.split(" ").length));
+        assertThat(probe.subcommand().commandSpec().name()).isEqualTo("check");
+    }
+
+    @Test
+    void theSystemdUnitsRunTheCommandWhereTheDebInstallsIt() throws Exception {
+        for (String file : List.of("worker.service", "worker-exec.service")) {
+            assertThat(unit(file).get("Service").get("ExecStart")).as(file).startsWith("/usr/bin/lifeline ");
+        }
+        // The unit the .deb ships (lifeline-dist) runs the installed command, and its command line
+        // parses as lifeline's own serve.
+        Path shipped = REPO.resolve("lifeline-dist/src/dist/lifeline-serve.service");
+        Map<String, Map<String, String>> unit = unit(shipped);
+        assertThat(unit.get("Install")).containsEntry("WantedBy", "multi-user.target");
+        String[] exec = unit.get("Service").get("ExecStart").split(" ");
+        assertThat(exec[0]).isEqualTo("/usr/bin/lifeline");
+        var parsed = Main.commandLine().parseArgs(java.util.Arrays.copyOfRange(exec, 1, exec.length));
+        assertThat(parsed.subcommand().commandSpec().name()).isEqualTo("serve");
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void theKubernetesRecipesSayHowToBuildTheLifelineImageTheyUse() throws Exception {
+        // The repository's Dockerfile makes the image: lifeline is its entry point.
+        String dockerfile = Files.readString(REPO.resolve("Dockerfile"));
+        assertThat(dockerfile).contains("\nENTRYPOINT [\"lifeline\"]\n").contains("FROM debian:bookworm-slim");
+        for (String file : List.of("kubernetes.yaml", "kubernetes-exec-probe.yaml")) {
+            String text = Files.readString(RECIPES.resolve(file));
+            Map<String, Object> doc = new Yaml().load(text);
+            Map<String, Object> spec = (Map<String, Object>) doc.get("spec");
+            if (spec.containsKey("template")) {
+                spec = (Map<String, Object>) ((Map<String, Object>) spec.get("template")).get("spec");
+            }
+            String image = ((List<Map<String, Object>>) spec.get("containers")).stream()
+                    .filter(c -> c.get("name").equals("lifeline")).map(c -> (String) c.get("image")).findFirst().orElseThrow();
+            String build = "mvn -B -DskipTests -Pdist package && docker build -t " + image + " .";
+            assertThat(text).as(file + " says how to build " + image).contains(build);
+            assertThat(dockerfile).as("the Dockerfile's own build line").contains("docker build -t " + image + " .");
+        }
     }
 
     @Test

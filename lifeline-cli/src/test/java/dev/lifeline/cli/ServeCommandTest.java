@@ -59,10 +59,49 @@ class ServeCommandTest {
     }
 
     @Test
+    void aDirectoryWrittenWithASlashIsServedOnceItAppears() throws Exception {
+        Path later = dir.resolve("later");
+        try (Cli.Holder serve = Cli.Holder.start(Cli.java("serve", "--listen", "127.0.0.1:0", later + "/"))) {
+            String line = serve.line();
+            Matcher m = Pattern.compile("serving http://127\\.0\\.0\\.1:(\\d+)/ for .*").matcher(line);
+            assertThat(m.matches()).as(line).isTrue();
+            String base = "http://127.0.0.1:" + m.group(1);
+            HttpClient http = HttpClient.newHttpClient();
+            HttpResponse<String> none = get(http, base + "/health");
+            assertThat(none.statusCode()).as("nothing followed yet is not all alive").isEqualTo(503);
+            assertThat(get(http, base + "/api/beacons").body()).as("no row named after the directory").isEqualTo("[]");
+            java.nio.file.Files.createDirectory(later);
+            try (Cli.Holder daemon = Cli.hold(later.resolve("app").toString())) {
+                assertThat(daemon.line()).startsWith("holding ");
+                Cli.poll("the new beacon served", () -> get(http, base + "/health/app"),
+                        r -> r != null && r.statusCode() == 200, java.time.Duration.ofSeconds(30));
+                assertThat(get(http, base + "/health").statusCode()).isEqualTo(200);
+            }
+            assertThat(serve.terminate()).isZero();
+        }
+    }
+
+    @Test
     void aBadAddressIsAUsageError() {
         Cli.Result r = Cli.run("serve", "--listen", "nowhere:port");
         assertThat(r.exitCode()).as(r.toString()).isEqualTo(2);
         assertThat(r.stderr()).contains("HOST:PORT");
+    }
+
+    @Test
+    void anAddressInUseIsNamedAsGivenAndExits4() throws Exception {
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+            String address = "127.0.0.1:" + taken.getLocalPort();
+            Cli.Result r = Cli.run("serve", "--listen", address, dir.toString());
+            assertThat(r.exitCode()).as(r.toString()).isEqualTo(4);
+            assertThat(r.stderr()).as(r.toString()).startsWith("lifeline: unable to serve on " + address + ": ");
+        }
+    }
+
+    @Test
+    void hostPortBracketsAnIpv6Address() {
+        assertThat(ServeCommand.hostPort(new java.net.InetSocketAddress("::1", 9464))).isEqualTo("[0:0:0:0:0:0:0:1]:9464");
+        assertThat(ServeCommand.hostPort(new java.net.InetSocketAddress("127.0.0.1", 9464))).isEqualTo("127.0.0.1:9464");
     }
 
     private static HttpResponse<String> get(HttpClient http, String url) {

@@ -67,15 +67,55 @@ class StatusCommandTest {
     }
 
     @Test
-    void theDefaultDirectoryByDefaultAndNothingToReportWhenItIsMissing() {
+    void theDefaultDirectoryByDefaultAndNothingRunningWhenItIsMissingOrEmpty() throws Exception {
         Map<String, String> env = Map.of("XDG_RUNTIME_DIR", dir.toString());
         Cli.Result none = Cli.run(Cli.java("status"), null, env);
-        assertThat(none.exitCode()).as(none.toString()).isEqualTo(0);
+        assertThat(none.exitCode()).as("a missing directory is not all alive: " + none).isEqualTo(3);
         assertThat(none.stdout()).isEmpty();
+        assertThat(none.stderr()).isEqualTo("lifeline: no beacons: " + dir.resolve("lifeline") + " does not exist\n");
+        Files.createDirectory(dir.resolve("lifeline"));
+        Cli.Result empty = Cli.run(Cli.java("status"), null, env);
+        assertThat(empty.exitCode()).as(empty.toString()).isEqualTo(3);
+        assertThat(empty.stderr()).isEqualTo("lifeline: no beacons in " + dir.resolve("lifeline") + "\n");
         try (Cli.Holder holder = Cli.Holder.start(Cli.java("hold", "worker"), env)) {
             Cli.Result r = Cli.run(Cli.java("status", "--json"), null, env);
             assertThat(r.exitCode()).as(r.toString()).isEqualTo(0);
             assertThat(r.stdout()).startsWith("{\"path\":\"" + dir.resolve("lifeline").resolve("worker") + "\",\"status\":\"alive\"");
+        }
+    }
+
+    @Test
+    void anEmptyOrMissingDirectoryIsNothingRunningNotAllAlive() throws Exception {
+        Path empty = Files.createDirectory(dir.resolve("empty"));
+        for (String json : new String[] {"--human", "--json"}) {
+            String[] args = json.equals("--json") ? new String[] {"status", "--json", empty.toString()}
+                    : new String[] {"status", empty.toString()};
+            Cli.Result r = Cli.run(args);
+            assertThat(r.exitCode()).as(r.toString()).isEqualTo(3);
+            assertThat(r.stdout()).as(r.toString()).isEmpty();
+            assertThat(r.stderr()).isEqualTo("lifeline: no beacons in " + empty + "\n");
+        }
+        Cli.Result slash = Cli.run("status", empty + "/");
+        assertThat(slash.exitCode()).as(slash.toString()).isEqualTo(3);
+        assertThat(slash.stderr()).isEqualTo("lifeline: no beacons in " + empty + "\n");
+
+        Path missing = dir.resolve("missing");
+        Cli.Result gone = Cli.run("status", missing + "/");
+        assertThat(gone.exitCode()).as(gone.toString()).isEqualTo(3);
+        assertThat(gone.stdout()).isEmpty();
+        assertThat(gone.stderr()).isEqualTo("lifeline: no beacons: " + missing + " does not exist\n");
+        assertThat(missing).as("status creates nothing").doesNotExist();
+
+        Cli.Result beacon = Cli.run("status", missing.toString());
+        assertThat(beacon.exitCode()).as("without the slash, a missing path is a beacon: " + beacon).isEqualTo(3);
+        assertThat(beacon.stdout()).contains("absent").contains(missing.toString());
+
+        try (Cli.Holder holder = Cli.hold(dir.resolve("alive").toString())) {
+            Cli.Result mixed = Cli.run("status", dir.resolve("alive").toString(), empty.toString());
+            assertThat(mixed.exitCode()).as("an empty directory beside an alive beacon: " + mixed).isEqualTo(3);
+            Cli.Result listed = Cli.run("status", dir + "/");
+            assertThat(listed.exitCode()).as("a directory with a slash is listed as without: " + listed).isEqualTo(0);
+            assertThat(listed.stdout()).contains(dir.resolve("alive").toString());
         }
     }
 

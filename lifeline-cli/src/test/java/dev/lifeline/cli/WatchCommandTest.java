@@ -7,10 +7,10 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -58,6 +58,37 @@ class WatchCommandTest {
             Cli.Result end = watch.end();
             assertThat(end.exitCode()).as(end.toString()).isEqualTo(0);
         }
+    }
+
+    @Test
+    void aDirectoryWrittenWithASlashIsFollowedOnceItAppears() throws Exception {
+        Path later = dir.resolve("later").resolve("beacons");
+        Path beacon = later.resolve("b");
+        try (Watching watch = Watching.start("watch", later + "/")) {
+            // Said once its nearest existing ancestor is watched; then both levels are made.
+            assertThat(watch.errorLine()).isEqualTo("lifeline: " + later
+                    + " does not exist yet; its beacons are reported once it appears");
+            Files.createDirectories(later);
+            try (Cli.Holder holder = Cli.hold(beacon.toString())) {
+                assertThat(watch.line()).matches(TIME + " " + Pattern.quote(beacon.toString()) + " alive");
+            }
+            assertThat(watch.line()).as("the holder was killed")
+                    .matches(TIME + " " + Pattern.quote(beacon.toString()) + " alive -> dead");
+            watch.signal("TERM");
+            Cli.Result end = watch.end();
+            assertThat(end.exitCode()).as(end.toString()).isEqualTo(0);
+            assertThat(end.stderr()).as("nothing more").isEqualTo("lifeline: " + later
+                    + " does not exist yet; its beacons are reported once it appears\n");
+        }
+    }
+
+    @Test
+    void anEmptyDirectoryIsSaidOnStderr() throws Exception {
+        Path empty = Files.createDirectory(dir.resolve("empty"));
+        Cli.Result r = Cli.run("watch", "--timeout", "300ms", empty.toString());
+        assertThat(r.exitCode()).as(r.toString()).isEqualTo(0);
+        assertThat(r.stdout()).isEmpty();
+        assertThat(r.stderr()).isEqualTo("lifeline: no beacons in " + empty + " yet\n");
     }
 
     @Test
@@ -121,12 +152,31 @@ class WatchCommandTest {
     private static final class Watching implements AutoCloseable {
         private final Process process;
         private final BufferedReader stdout;
-        private final Future<String> stderr;
+        private final StringBuffer stderr = new StringBuffer();
+        private final java.util.concurrent.LinkedBlockingQueue<String> errors = new java.util.concurrent.LinkedBlockingQueue<>();
+        private final Thread stderrReader;
 
         private Watching(Process process) {
             this.process = process;
             this.stdout = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-            this.stderr = Cli.drain(process.getErrorStream());
+            BufferedReader err = new BufferedReader(new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8));
+            this.stderrReader = Thread.ofPlatform().daemon().start(() -> {
+                try {
+                    for (String l; (l = err.readLine()) != null; ) {
+                        stderr.append(l).append('\n');
+                        errors.add(l);
+                    }
+                } catch (IOException closed) {
+                    // the process is gone
+                }
+            });
+        }
+
+        /** The next line on stderr, within a bounded time. */
+        String errorLine() throws InterruptedException {
+            String line = errors.poll(PROMPTLY.toSeconds(), TimeUnit.SECONDS);
+            assertThat(line).as("a line from watch on stderr").isNotNull();
+            return line;
         }
 
         static Watching start(String... args) {
@@ -162,7 +212,8 @@ class WatchCommandTest {
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
-            return new Cli.Result(process.exitValue(), rest.toString(), Cli.get(stderr));
+            stderrReader.join(PROMPTLY.toMillis());
+            return new Cli.Result(process.exitValue(), rest.toString(), stderr.toString());
         }
 
         @Override

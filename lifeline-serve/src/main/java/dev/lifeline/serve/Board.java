@@ -1,5 +1,6 @@
 package dev.lifeline.serve;
 
+import dev.lifeline.Probe;
 import dev.lifeline.Status;
 import dev.lifeline.Watcher;
 import java.nio.file.Path;
@@ -13,14 +14,20 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 /**
- * What the server knows: the last status the Watcher reported for each beacon, kept up to date
- * by events. Requests and scrapes read it; nothing here probes a FIFO.
+ * What the server knows about each beacon: the last state the Watcher reported (for the events,
+ * the transition count and "since"), and a {@link Probe} for a fresh check whenever a figure is
+ * shown. The Watcher reports changes of state only, not every beat of a holder that keeps
+ * beating, so a status kept from its last report would show the heartbeat's age and deadline
+ * as they were at that report: every answer that shows a status checks again (one
+ * non-blocking open, a few microseconds), and is as fresh as {@code lifeline check}.
  */
 final class Board {
     /** One followed beacon. */
     static final class Row {
         final String name;
         final Path path;
+        final Probe probe;
+        /** The status of the Watcher's last report; null until its first. */
         volatile Status status;
         volatile long changedAtMillis;
         final AtomicLong transitions = new AtomicLong();
@@ -28,9 +35,20 @@ final class Board {
         Row(String name, Path path) {
             this.name = name;
             this.path = path;
+            this.probe = Probe.of(path);
         }
 
+        /** The beacon's status now: a fresh check, never the Watcher's last report. */
+        Status current() {
+            return probe.check();
+        }
+
+        /** The beacon as JSON, checked now. */
         String json() {
+            return json(current());
+        }
+
+        String json(Status status) {
             return Json.beacon(name, status, changedAtMillis, transitions.get());
         }
     }

@@ -9,8 +9,9 @@ import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import java.util.Locale;
 
 /**
- * The board as Prometheus metrics, through the Prometheus Java client's model: a scrape reads
- * the states the Watcher last reported, it never probes.
+ * The board as Prometheus metrics, through the Prometheus Java client's model. A scrape checks
+ * each beacon once (a few microseconds each) and reports that: the state, the heartbeat's age
+ * and deadline are as fresh as {@code lifeline check}; the transitions are the Watcher's count.
  */
 final class Metrics implements MultiCollector {
     private static final String[] STATES = {"alive", "hung", "dead", "absent", "unknown"};
@@ -35,11 +36,11 @@ final class Metrics implements MultiCollector {
                 .help("The deadline the holder promised for its next beat, in Unix seconds");
         CounterSnapshot.Builder transitions = CounterSnapshot.builder().name("lifeline_beacon_transitions")
                 .help("Changes of state seen since the server started following the beacon");
-        long now = System.currentTimeMillis();
         int followed = 0;
         for (Board.Row row : board.rows()) {
             followed++;
-            Status status = row.status;
+            Status status = row.current();
+            long now = System.currentTimeMillis();
             Labels labels = Labels.of("beacon", row.name, "path", row.path.toString());
             String current = status.state().name().toLowerCase(Locale.ROOT);
             up.dataPoint(GaugeSnapshot.GaugeDataPointSnapshot.builder()

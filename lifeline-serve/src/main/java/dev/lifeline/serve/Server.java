@@ -1,9 +1,11 @@
 package dev.lifeline.serve;
 
 import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
 
 import dev.lifeline.Probe;
+import dev.lifeline.Status;
 import dev.lifeline.Watcher;
 import io.prometheus.metrics.exporter.httpserver.MetricsHandler;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -12,19 +14,12 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.ClosedWatchServiceException;
-import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardWatchEventKinds;
-import java.nio.file.WatchEvent;
-import java.nio.file.WatchKey;
-import java.nio.file.WatchService;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -34,11 +29,16 @@ import java.util.function.Consumer;
 
 /**
  * {@code lifeline serve}: follows the beacons of this host with one {@link Watcher} and serves
- * what it knows over HTTP. Every answer reads the state the Watcher last reported; nothing is
- * re-scanned or re-probed per request, so a scrape costs the same for 10 beacons or 10,000.
+ * what it knows over HTTP. The Watcher's reports drive the events and count the transitions;
+ * every figure an answer shows comes from a fresh check of each beacon it names (one
+ * non-blocking open, microseconds), so the heartbeat's age and deadline are as fresh as
+ * {@code lifeline check}'s. Directories are never re-scanned per request. Methods other than
+ * GET and HEAD are answered 405.
  *
  * <ul>
  * <li>{@code /metrics}: Prometheus text format, through the Prometheus Java client.
+ * <li>{@code /health}: 200 only while every beacon followed is ALIVE, 503 otherwise (none
+ *     followed included); the body counts them and names those not alive.
  * <li>{@code /health/NAME}: 200 while the beacon NAME (its file name) is ALIVE, 503 otherwise,
  *     404 for a name not followed; the body is the beacon as JSON.
  * <li>{@code /api/beacons}: every beacon as a JSON array.
@@ -59,25 +59,26 @@ public final class Server implements AutoCloseable {
     private final Watcher watcher;
     private final HttpServer http;
     private final ExecutorService handlers;
-    private final WatchService directories;
-    private final Thread directoryThread;
+    private final Directories directories;
+    private final String host = hostName();
 
-    private Server(InetSocketAddress listen, List<Path> targets) throws IOException {
+    /** How often {@code /events} sends the beacons that beat again, freshly checked. */
+    static final long REFRESH_NANOS = TimeUnit.SECONDS.toNanos(1);
+    private static final long IDLE_NANOS = TimeUnit.SECONDS.toNanos(15);
+
+    private Server(InetSocketAddress listen, List<Path> beacons, List<Path> dirs) throws IOException {
         watcher = Watcher.start(board::changed);
-        directories = FileSystems.getDefault().newWatchService();
-        List<Path> dirs = new ArrayList<>();
-        for (Path target : targets) {
-            if (Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
-                dirs.add(target);
-                target.register(directories, StandardWatchEventKinds.ENTRY_CREATE);
-                try (var entries = Files.list(target)) {
-                    entries.filter(Server::isFifo).sorted().forEach(this::follow);
-                }
-            } else {
-                follow(target);
+        directories = Directories.start("lifeline-serve-directories", this::followAll, p -> {
+            if (isFifo(p)) {
+                follow(p);
             }
+        });
+        for (Path dir : dirs) {
+            directories.follow(dir);
         }
-        directoryThread = Thread.ofPlatform().daemon().name("lifeline-serve-directories").start(this::followDirectories);
+        for (Path beacon : beacons) {
+            follow(beacon);
+        }
 
         double probeSeconds = measureProbe(board.all().isEmpty() ? null : board.all().iterator().next().path);
         PrometheusRegistry registry = new PrometheusRegistry();
@@ -86,17 +87,19 @@ public final class Server implements AutoCloseable {
         handlers = Executors.newVirtualThreadPerTaskExecutor(); // an SSE stream may block for hours
         http = HttpServer.create(listen, 64);
         http.setExecutor(handlers);
-        http.createContext("/metrics", new MetricsHandler(registry));
-        http.createContext("/health/", this::health);
-        http.createContext("/api/beacons", this::beacons);
-        http.createContext("/events", this::events);
-        http.createContext("/", this::page);
+        http.createContext("/metrics", readOnly(new MetricsHandler(registry)));
+        http.createContext("/health", readOnly(this::health));
+        http.createContext("/api/beacons", readOnly(this::beacons));
+        http.createContext("/events", readOnly(this::events));
+        http.createContext("/", readOnly(this::page));
         http.start();
     }
 
     /**
      * Starts following {@code targets} (beacon paths, and directories whose FIFOs are followed,
-     * including those created later) and serving on {@code listen}.
+     * including those created later) and serving on {@code listen}. A target is taken for a
+     * directory if it is one now; a path that does not exist is a beacon, followed while absent.
+     * To follow a directory that may not exist yet, use {@link #start(InetSocketAddress, List, List)}.
      *
      * @param listen  the address to bind; {@link #DEFAULT_LISTEN} keeps it to this host
      * @param targets beacon paths and directories
@@ -104,7 +107,28 @@ public final class Server implements AutoCloseable {
      * @throws IOException if the address cannot be bound or the watcher cannot start
      */
     public static Server start(InetSocketAddress listen, List<Path> targets) throws IOException {
-        return new Server(listen, targets);
+        List<Path> beacons = new ArrayList<>();
+        List<Path> dirs = new ArrayList<>();
+        for (Path target : targets) {
+            (Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS) ? dirs : beacons).add(target);
+        }
+        return new Server(listen, beacons, dirs);
+    }
+
+    /**
+     * Starts following {@code beacons} and the directories {@code dirs}, and serving on
+     * {@code listen}. A directory is followed whole: its FIFOs now and those made later; one that
+     * does not exist yet is followed from the moment it appears (and again if it is removed and
+     * made again).
+     *
+     * @param listen  the address to bind; {@link #DEFAULT_LISTEN} keeps it to this host
+     * @param beacons beacon paths, followed even while absent
+     * @param dirs    directories of beacons, existing or not
+     * @return the running server
+     * @throws IOException if the address cannot be bound or the watchers cannot start
+     */
+    public static Server start(InetSocketAddress listen, List<Path> beacons, List<Path> dirs) throws IOException {
+        return new Server(listen, List.copyOf(beacons), List.copyOf(dirs));
     }
 
     /** The address the server listens on (with the real port when 0 was asked for). */
@@ -117,7 +141,15 @@ public final class Server implements AutoCloseable {
         watcher.watch(path);
     }
 
+    /**
+     * A FIFO itself, not a link to one, whose name does not begin with a dot: lifeline makes a new
+     * beacon under such a name and renames it into place once held, and following the temporary
+     * name would leave an ABSENT row behind (and {@code /health} at 503) for good.
+     */
     private static boolean isFifo(Path p) {
+        if (p.getFileName() == null || p.getFileName().toString().startsWith(".")) {
+            return false;
+        }
         try {
             return Files.readAttributes(p, java.nio.file.attribute.BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS)
                     .isOther() && ((Integer) Files.getAttribute(p, "unix:mode", LinkOption.NOFOLLOW_LINKS) & 0xF000) == 0x1000;
@@ -126,24 +158,12 @@ public final class Server implements AutoCloseable {
         }
     }
 
-    /** New FIFOs in a followed directory are followed from then on. */
-    private void followDirectories() {
-        try {
-            for (;;) {
-                WatchKey key = directories.take();
-                Path dir = (Path) key.watchable();
-                for (WatchEvent<?> event : key.pollEvents()) {
-                    if (event.context() instanceof Path name) {
-                        Path p = dir.resolve(name);
-                        if (isFifo(p)) {
-                            follow(p);
-                        }
-                    }
-                }
-                key.reset();
-            }
-        } catch (InterruptedException | ClosedWatchServiceException stopped) {
-            // closing
+    /** A followed directory, now watched: every FIFO in it. */
+    private void followAll(Path dir) {
+        try (var entries = Files.list(dir)) {
+            entries.filter(Server::isFifo).sorted().forEach(this::follow);
+        } catch (IOException | java.io.UncheckedIOException unreadable) {
+            // gone again, or unreadable: what is made in it later is still reported
         }
     }
 
@@ -174,15 +194,54 @@ public final class Server implements AutoCloseable {
 
     // -- Handlers --
 
+    /** {@code /health}: every beacon at once; {@code /health/NAME}: one. */
     private void health(HttpExchange exchange) throws IOException {
-        String name = exchange.getRequestURI().getPath().substring("/health/".length());
+        String path = exchange.getRequestURI().getPath();
+        if (path.equals("/health") || path.equals("/health/")) {
+            overallHealth(exchange);
+            return;
+        }
+        if (!path.startsWith("/health/")) {
+            send(exchange, 404, "text/plain", "not found\n");
+            return;
+        }
+        String name = path.substring("/health/".length());
         Board.Row row = board.byName(name);
         if (row == null || row.status == null) {
             send(exchange, 404, "application/json", "{\"error\":\"no beacon named " + name.replace("\"", "") + "\"}");
             return;
         }
-        int code = row.status.isAlive() ? 200 : 503;
-        send(exchange, code, "application/json", row.json());
+        Status status = row.current();
+        send(exchange, status.isAlive() ? 200 : 503, "application/json", row.json(status));
+    }
+
+    /**
+     * 200 only when every followed beacon is ALIVE now (each checked for this answer), 503
+     * otherwise: when one is not, and when none is followed (an empty directory is not a host
+     * whose daemons all run). The body counts the alive and names the others.
+     */
+    private void overallHealth(HttpExchange exchange) throws IOException {
+        List<Board.Row> rows = new ArrayList<>(board.all());
+        rows.sort((a, b) -> a.name.compareTo(b.name));
+        int alive = 0;
+        StringBuilder others = new StringBuilder();
+        for (Board.Row row : rows) {
+            Status status = row.current();
+            if (status.isAlive()) {
+                alive++;
+                continue;
+            }
+            others.append(others.isEmpty() ? "" : ",").append('{');
+            Json.field(others, "name", row.name).append(',');
+            Json.field(others, "path", row.path.toString()).append(',');
+            Json.field(others, "status", status.state().name().toLowerCase(java.util.Locale.ROOT)).append('}');
+        }
+        boolean healthy = !rows.isEmpty() && alive == rows.size();
+        StringBuilder body = new StringBuilder("{");
+        Json.field(body, "status", healthy ? "alive" : rows.isEmpty() ? "no beacons" : "not all alive");
+        body.append(",\"beacons\":").append(rows.size()).append(",\"alive\":").append(alive)
+                .append(",\"not_alive\":[").append(others).append("]}");
+        send(exchange, healthy ? 200 : 503, "application/json", body.toString());
     }
 
     private void beacons(HttpExchange exchange) throws IOException {
@@ -196,10 +255,19 @@ public final class Server implements AutoCloseable {
         send(exchange, 200, "application/json", b.append(']').toString());
     }
 
-    /** Server-Sent Events: the current state of every beacon, then every change as it comes. */
+    /**
+     * Server-Sent Events: the current state of every beacon, then every change as it comes. The
+     * Watcher reports changes of state, not each beat of a holder that keeps its promises, so
+     * every {@link #REFRESH_NANOS} the beacons that beat are sent again, checked then: a page
+     * never shows a heartbeat older than that.
+     */
     private void events(HttpExchange exchange) throws IOException {
+        if (exchange.getRequestMethod().equals("HEAD")) {
+            send(exchange, 200, "text/event-stream", "");
+            return;
+        }
         BlockingQueue<String> queue = new LinkedBlockingQueue<>(10_000);
-        Consumer<Board.Row> listener = row -> queue.offer(row.json());
+        Consumer<Board.Row> listener = row -> queue.offer(row.json(row.status)); // the reported change
         board.subscribe(listener);
         exchange.getResponseHeaders().set("Content-Type", "text/event-stream");
         exchange.getResponseHeaders().set("Cache-Control", "no-store");
@@ -209,11 +277,32 @@ public final class Server implements AutoCloseable {
                 out.write(("data: " + row.json() + "\n\n").getBytes(StandardCharsets.UTF_8));
             }
             out.flush();
+            long lastWrite = System.nanoTime();
+            long refresh = lastWrite + REFRESH_NANOS;
             for (;;) {
-                String next = queue.poll(15, TimeUnit.SECONDS);
+                String next = queue.poll(Math.max(0, refresh - System.nanoTime()), TimeUnit.NANOSECONDS);
+                StringBuilder chunk = new StringBuilder();
+                if (next != null) {
+                    chunk.append("data: ").append(next).append("\n\n");
+                }
+                if (System.nanoTime() - refresh >= 0) {
+                    refresh = System.nanoTime() + REFRESH_NANOS;
+                    for (Board.Row row : board.rows()) {
+                        Status now = row.current();
+                        if (now.lastBeat().isPresent() || now.deadline().isPresent()) {
+                            chunk.append("data: ").append(row.json(now)).append("\n\n");
+                        }
+                    }
+                }
                 // A comment line keeps proxies from closing an idle stream, and finds a gone client.
-                out.write((next == null ? ": idle\n\n" : "data: " + next + "\n\n").getBytes(StandardCharsets.UTF_8));
-                out.flush();
+                if (chunk.isEmpty() && System.nanoTime() - lastWrite >= IDLE_NANOS) {
+                    chunk.append(": idle\n\n");
+                }
+                if (!chunk.isEmpty()) {
+                    out.write(chunk.toString().getBytes(StandardCharsets.UTF_8));
+                    out.flush();
+                    lastWrite = System.nanoTime();
+                }
             }
         } catch (IOException | InterruptedException clientGone) {
             // the client went away, or the server is closing
@@ -230,14 +319,46 @@ public final class Server implements AutoCloseable {
             return;
         }
         try (InputStream in = Server.class.getResourceAsStream("index.html")) {
-            send(exchange, 200, "text/html; charset=utf-8", new String(in.readAllBytes(), StandardCharsets.UTF_8));
+            String page = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            send(exchange, 200, "text/html; charset=utf-8", page.replace("<!--host-->", html(host)));
         }
+    }
+
+    /** Only GET and HEAD: every other method is answered 405, with the Allow header RFC 9110 asks for. */
+    private static HttpHandler readOnly(HttpHandler handler) {
+        return exchange -> {
+            String method = exchange.getRequestMethod();
+            if (method.equals("GET") || method.equals("HEAD")) {
+                handler.handle(exchange);
+                return;
+            }
+            exchange.getResponseHeaders().set("Allow", "GET, HEAD");
+            send(exchange, 405, "text/plain; charset=utf-8", "method not allowed: only GET and HEAD\n");
+        };
+    }
+
+    /** The host's name as the kernel has it (no name service asked), or "" when it cannot be read. */
+    private static String hostName() {
+        try {
+            return Files.readString(Path.of("/proc/sys/kernel/hostname"), StandardCharsets.UTF_8).strip();
+        } catch (IOException | RuntimeException unreadable) {
+            return "";
+        }
+    }
+
+    private static String html(String s) {
+        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
     }
 
     private static void send(HttpExchange exchange, int code, String type, String body) throws IOException {
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
         exchange.getResponseHeaders().set("Content-Type", type);
         exchange.getResponseHeaders().set("Cache-Control", "no-store");
+        if (exchange.getRequestMethod().equals("HEAD")) {
+            exchange.sendResponseHeaders(code, -1); // the headers of a GET, no body
+            exchange.close();
+            return;
+        }
         exchange.sendResponseHeaders(code, bytes.length);
         try (OutputStream out = exchange.getResponseBody()) {
             out.write(bytes);
@@ -249,12 +370,7 @@ public final class Server implements AutoCloseable {
     public void close() {
         http.stop(0);
         handlers.shutdownNow();
-        try {
-            directories.close();
-        } catch (IOException ignored) {
-            // nothing left to release
-        }
-        directoryThread.interrupt();
+        directories.close();
         watcher.close();
     }
 

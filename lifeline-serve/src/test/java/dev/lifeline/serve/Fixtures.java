@@ -28,10 +28,18 @@ final class Fixtures {
 
     /** A holder in its own JVM; returns once it has said it holds the beacon. */
     static Process holder(Path beacon) throws Exception {
-        Process p = new ProcessBuilder(ProcessHandle.current().info().command().orElseThrow(),
+        return holder(beacon, null);
+    }
+
+    /** A holder that beats, promising {@code promise} each time (every third of it), if not null. */
+    static Process holder(Path beacon, Duration promise) throws Exception {
+        List<String> command = new java.util.ArrayList<>(List.of(ProcessHandle.current().info().command().orElseThrow(),
                 "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
-                Holder.class.getName(), beacon.toString())
-                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+                Holder.class.getName(), beacon.toString()));
+        if (promise != null) {
+            command.add(Long.toString(promise.toMillis()));
+        }
+        Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
         String line = CompletableFuture.supplyAsync(() -> {
             try {
@@ -67,6 +75,20 @@ final class Fixtures {
                 throw new AssertionError(what + ": still " + last + " after " + DEADLINE);
             }
             Thread.onSpinWait();
+            last = observe.get();
+        }
+        return last;
+    }
+
+    /** As {@link #await}, resting a millisecond between looks: for conditions that take a while. */
+    static <T> T awaitGently(String what, Supplier<T> observe, Predicate<T> condition) {
+        long deadline = System.nanoTime() + DEADLINE.toNanos();
+        T last = observe.get();
+        while (!condition.test(last)) {
+            if (System.nanoTime() - deadline > 0) {
+                throw new AssertionError(what + ": still " + last + " after " + DEADLINE);
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
             last = observe.get();
         }
         return last;

@@ -6,8 +6,8 @@ import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 
 /**
- * The health of one beacon the application depends on, from the status its
- * {@link LifelineDependencies} last saw: UP for ALIVE; DOWN for HUNG, DEAD and ABSENT; UNKNOWN
+ * The health of one beacon the application depends on, checked when the health is asked for
+ * (through {@link LifelineDependencies}, a few microseconds): UP for ALIVE; DOWN for HUNG, DEAD and ABSENT; UNKNOWN
  * when lifeline could not tell (with the fault, errno and reason as details). Details always
  * carry {@code path} and {@code state}, and {@code lastBeat} and {@code deadline} where the
  * holder beats.

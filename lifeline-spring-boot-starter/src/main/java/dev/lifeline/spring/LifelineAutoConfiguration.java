@@ -35,8 +35,8 @@ import org.springframework.core.type.AnnotatedTypeMetadata;
  * lifeline for a Spring Boot application: its own {@link Beacon} at {@code lifeline.beacon.path},
  * held from start-up to shutdown and beaten by a {@link Heartbeat} only while the application's
  * {@link LivenessState} is CORRECT; and, for the beacons under {@code lifeline.dependencies.*},
- * one {@link LifelineDependencies} watcher feeding a health indicator and Micrometer gauges per
- * beacon.
+ * one {@link LifelineDependencies} whose probes check each beacon whenever its health indicator
+ * or one of its Micrometer gauges is read.
  */
 @AutoConfiguration(after = ApplicationAvailabilityAutoConfiguration.class, beforeName = {
         "org.springframework.boot.health.autoconfigure.registry.HealthContributorRegistryAutoConfiguration",
@@ -80,7 +80,7 @@ public class LifelineAutoConfiguration {
                 () -> availability.getLivenessState() == LivenessState.CORRECT);
     }
 
-    /** The watched statuses of {@code lifeline.dependencies.*}. */
+    /** The probes of {@code lifeline.dependencies.*}. */
     @Bean(destroyMethod = "close")
     @Conditional(OnDependencies.class)
     @ConditionalOnMissingBean

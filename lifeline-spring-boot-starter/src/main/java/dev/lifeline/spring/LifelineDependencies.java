@@ -2,55 +2,41 @@ package dev.lifeline.spring;
 
 import dev.lifeline.Probe;
 import dev.lifeline.Status;
-import dev.lifeline.Watcher;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The last known status of each beacon the application depends on, kept current by one
- * {@link Watcher}: a holder's death, start, missed deadline or renewed beat updates it as it
- * happens. Health checks and metric scrapes read it; none of them touches a FIFO.
+ * The beacons the application depends on, each with its {@link Probe}: {@link #status(String)}
+ * checks the beacon at that moment (one non-blocking {@code open}, a few microseconds), so a
+ * health check or a metric scrape shows what {@code lifeline check} would show then, heartbeat
+ * age and deadline included.
  *
- * <p>Each status is first taken with one {@link Probe#check()} at construction, before the
- * watcher starts following the path, so a reader never finds a beacon without a status.
+ * <p>Why not a {@link dev.lifeline.Watcher} feeding a cache: a watcher reports changes of state,
+ * and a holder that keeps beating never changes state, so a cached status kept the last beat and
+ * the deadline of its first report for as long as the holder lived ("beats on time", with a
+ * deadline long past). A check per read is as cheap as reading a cache would be worth.
  *
- * <p>Concurrency: safe for concurrent use. {@link #close()} stops the watcher; it is idempotent.
- * After it, the statuses stay as they were last seen.
+ * <p>Concurrency: immutable and safe for concurrent use. Each read is its own check, so two
+ * gauges read during a scrape may come from checks a few microseconds apart. {@link #close()}
+ * releases nothing (a probe holds no descriptor) and is kept for the bean's life cycle.
  */
 public final class LifelineDependencies implements AutoCloseable {
     private final Map<String, Path> paths;
-    private final Map<Path, Status> statuses = new ConcurrentHashMap<>();
-    private final Watcher watcher;
+    private final Map<String, Probe> probes = new LinkedHashMap<>();
 
     /**
-     * Checks every beacon once, then follows them all from one watcher thread.
+     * Prepares a probe for every beacon; nothing is checked until {@link #status(String)}.
      *
-     * @param paths beacon paths by name; may be empty, and then no watcher is started
-     * @throws UncheckedIOException if the watcher cannot start (no descriptor left)
+     * @param paths beacon paths by name; may be empty
      */
     public LifelineDependencies(Map<String, Path> paths) {
         this.paths = Collections.unmodifiableMap(new LinkedHashMap<>(Objects.requireNonNull(paths, "paths")));
-        for (Path path : this.paths.values()) {
-            statuses.put(path, Probe.of(path).check());
-        }
-        if (this.paths.isEmpty()) {
-            watcher = null;
-            return;
-        }
-        try {
-            watcher = Watcher.start(change -> statuses.put(change.path(), change.status()));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        for (Path path : this.paths.values()) {
-            watcher.watch(path);
+        for (Map.Entry<String, Path> e : this.paths.entrySet()) {
+            probes.put(e.getKey(), Probe.of(e.getValue()));
         }
     }
 
@@ -59,18 +45,16 @@ public final class LifelineDependencies implements AutoCloseable {
         return paths;
     }
 
-    /** The last status seen for the beacon named {@code name}; empty for a name not configured. */
+    /** The status of the beacon named {@code name}, checked now; empty for a name not configured. */
     public Optional<Status> status(String name) {
-        Path path = paths.get(name);
-        return path == null ? Optional.empty() : Optional.of(statuses.get(path));
+        Probe probe = probes.get(name);
+        return probe == null ? Optional.empty() : Optional.of(probe.check());
     }
 
-    /** Stops following the beacons. */
+    /** Nothing to release: a probe holds no descriptor between checks. */
     @Override
     public void close() {
-        if (watcher != null) {
-            watcher.close();
-        }
+        // kept so that the bean's destroy method and try-with-resources stay valid
     }
 
     @Override

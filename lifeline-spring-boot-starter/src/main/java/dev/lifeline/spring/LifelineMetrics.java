@@ -27,7 +27,8 @@ import java.util.function.ToDoubleFunction;
  *       for its next beat, as Unix time; NaN for a holder that does not beat.
  * </ul>
  *
- * <p>Every gauge reads the status the watcher last reported: a scrape never probes.
+ * <p>Every gauge checks its beacon when it is read (a few microseconds): the figures are as fresh
+ * as {@code lifeline check} at the scrape, never those of an earlier report.
  *
  * <p>Concurrency: safe for concurrent use.
  */

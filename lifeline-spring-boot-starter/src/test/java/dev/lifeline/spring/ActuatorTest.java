@@ -149,6 +149,42 @@ class ActuatorTest {
     }
 
     @Test
+    void heartbeatFiguresFollowEveryBeatNotJustTheFirst() {
+        // clock beats every 100 ms without ever changing state; after each beat a probe sees,
+        // health and gauges must show that beat or a later one, never an earlier report.
+        Probe probe = Probe.of(dir.resolve("clock"));
+        String clock = "$.components.lifeline.components.clock";
+        String labels = "{beacon=\"clock\",path=\"" + dir.resolve("clock") + "\"}";
+        Status first = null;
+        Instant seen = Instant.EPOCH;
+        for (int beat = 0; beat < 6; beat++) {
+            Instant previous = seen;
+            Status fresh = await("a beat after " + previous, probe::check,
+                    s -> s.lastBeat().isPresent() && s.lastBeat().get().isAfter(previous));
+            seen = fresh.lastBeat().orElseThrow();
+            first = first == null ? fresh : first;
+            Instant deadline = fresh.deadline().orElseThrow();
+
+            String body = health().body();
+            assertThat(Instant.parse(JsonPath.read(body, clock + ".details.lastBeat")))
+                    .as("health's lastBeat after beat %d", beat).isAfterOrEqualTo(seen);
+            assertThat(Instant.parse(JsonPath.read(body, clock + ".details.deadline")))
+                    .as("health's deadline after beat %d", beat).isAfterOrEqualTo(deadline);
+            double age = gauge("lifeline.beacon.heartbeat.age", "clock");
+            double sinceSeen = Duration.between(seen, Instant.now()).toNanos() / 1e9;
+            assertThat(age).as("the age gauge after beat %d", beat).isLessThanOrEqualTo(sinceSeen + 0.002);
+            assertThat(gauge("lifeline.beacon.heartbeat.deadline", "clock")).as("the deadline gauge after beat %d", beat)
+                    .isGreaterThanOrEqualTo(deadline.toEpochMilli() / 1000.0);
+            String scrape = get("/actuator/prometheus").body();
+            double scraped = scrape.lines().filter(l -> l.startsWith("lifeline_beacon_heartbeat_age_seconds" + labels))
+                    .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).findFirst().orElseThrow();
+            assertThat(scraped).as("the scraped age after beat %d", beat)
+                    .isLessThanOrEqualTo(Duration.between(seen, Instant.now()).toNanos() / 1e9 + 0.002);
+        }
+        assertThat(seen).isAfter(first.lastBeat().orElseThrow());
+    }
+
+    @Test
     void aRegularFileIsUnknownWithItsFaultAndLeavesOverallHealthAlone() throws IOException {
         String body = health().body();
         String junk = "$.components.lifeline.components.junk";

@@ -447,10 +447,14 @@ public final class Fifo {
         if (name == null) {
             return null;
         }
-        String temporary = "." + name + "." + Long.toHexString(ThreadLocalRandom.current().nextLong()) + suffix;
+        // The name's string may have lost bytes Java could not decode (U+FFFD): any name will do
+        // for the temporary, as long as the file name charset can encode it. Its directory keeps
+        // the target's exact bytes (NativePath.of).
+        String temporary = "." + name.toString().replace('\uFFFD', '_') + "."
+                + Long.toHexString(ThreadLocalRandom.current().nextLong()) + suffix;
         try {
             Path sibling = target.resolveSibling(temporary);
-            return NativePath.of(sibling, sibling.toString());
+            return NativePath.of(sibling);
         } catch (RuntimeException unusable) {
             return null;
         }

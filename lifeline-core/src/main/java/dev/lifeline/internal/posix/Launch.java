@@ -277,14 +277,87 @@ public final class Launch {
         return array;
     }
 
+    /** Set by the ./lifeline launcher when it gave the JVM LC_ALL=C.UTF-8 for names' sake. */
+    static final String LOCALE_CHANGED = "LIFELINE_LOCALE_CHANGED";
+    /** The caller's own LC_ALL, which the launcher keeps here; absent if the caller had none. */
+    static final String CALLER_LC_ALL = "LIFELINE_CALLER_LC_ALL";
+
+    /**
+     * The child's environment: this process's own, as the kernel handed it over (byte for byte,
+     * from /proc/self/environ: System.getenv() has decoded it with the locale's charset, which
+     * would turn bytes that are not UTF-8 into U+FFFD), without {@code env}'s round trip; then
+     * LIFELINE_FD set to {@code fd}. Where the ./lifeline launcher switched the JVM's locale
+     * ({@value #LOCALE_CHANGED}), its switch is undone: the caller's LC_ALL comes back as it was,
+     * or goes if it was unset, so the program sees exactly the caller's environment. {@code env}
+     * is used only if /proc/self/environ cannot be read.
+     */
     private static MemorySegment environment(Arena arena, Map<String, String> env, int fd) {
-        List<String> entries = new java.util.ArrayList<>();
-        for (Map.Entry<String, String> e : env.entrySet()) {
-            if (!e.getKey().equals(ENV)) {
-                entries.add(e.getKey() + "=" + e.getValue());
+        List<byte[]> entries = inheritedEnvironment();
+        if (entries == null) {
+            entries = new java.util.ArrayList<>();
+            for (Map.Entry<String, String> e : env.entrySet()) {
+                entries.add((e.getKey() + "=" + e.getValue()).getBytes(CHARSET));
             }
         }
-        entries.add(ENV + "=" + fd);
-        return strings(arena, entries);
+        boolean switched = entries.stream().anyMatch(e -> named(e, LOCALE_CHANGED));
+        List<byte[]> kept = new java.util.ArrayList<>();
+        for (byte[] e : entries) {
+            if (named(e, ENV) || switched && (named(e, LOCALE_CHANGED) || named(e, "LC_ALL"))) {
+                continue;
+            }
+            if (switched && named(e, CALLER_LC_ALL)) {
+                byte[] restored = new byte["LC_ALL".length() + e.length - CALLER_LC_ALL.length()];
+                System.arraycopy("LC_ALL".getBytes(StandardCharsets.US_ASCII), 0, restored, 0, "LC_ALL".length());
+                System.arraycopy(e, CALLER_LC_ALL.length(), restored, "LC_ALL".length(), e.length - CALLER_LC_ALL.length());
+                kept.add(restored);
+                continue;
+            }
+            kept.add(e);
+        }
+        kept.add((ENV + "=" + fd).getBytes(StandardCharsets.US_ASCII));
+        MemorySegment array = arena.allocate(ADDRESS, kept.size() + 1L);
+        for (int i = 0; i < kept.size(); i++) {
+            byte[] bytes = kept.get(i);
+            MemorySegment segment = arena.allocate(bytes.length + 1L);
+            MemorySegment.copy(bytes, 0, segment, ValueLayout.JAVA_BYTE, 0, bytes.length);
+            array.setAtIndex(ADDRESS, i, segment);
+        }
+        array.setAtIndex(ADDRESS, kept.size(), MemorySegment.NULL);
+        return array;
+    }
+
+    /** Whether {@code entry} ({@code NAME=value}) sets {@code name}. */
+    private static boolean named(byte[] entry, String name) {
+        int n = name.length();
+        if (entry.length <= n || entry[n] != '=') {
+            return false;
+        }
+        for (int i = 0; i < n; i++) {
+            if (entry[i] != name.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The environment this process was started with, entry by entry; null if it cannot be read. */
+    private static List<byte[]> inheritedEnvironment() {
+        byte[] all;
+        try {
+            all = java.nio.file.Files.readAllBytes(java.nio.file.Path.of("/proc/self/environ"));
+        } catch (java.io.IOException | RuntimeException e) {
+            return null;
+        }
+        List<byte[]> entries = new java.util.ArrayList<>();
+        int start = 0;
+        for (int i = 0; i <= all.length; i++) {
+            if (i == all.length || all[i] == 0) {
+                if (i > start) {
+                    entries.add(java.util.Arrays.copyOfRange(all, start, i));
+                }
+                start = i + 1;
+            }
+        }
+        return entries;
     }
 }

@@ -1,5 +1,6 @@
 package dev.lifeline.internal.posix;
 
+import java.io.ByteArrayOutputStream;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -8,6 +9,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystems;
 import java.nio.file.Path;
 import java.nio.file.ProviderMismatchException;
+import java.util.Arrays;
+import java.util.HexFormat;
 
 /**
  * A path as the kernel wants it: a NUL-terminated byte string in native memory, made once and
@@ -38,18 +41,23 @@ public final class NativePath {
         if (path.getFileSystem() != FileSystems.getDefault()) {
             throw new ProviderMismatchException("lifeline needs a path of the default file system: " + path);
         }
-        return of(path, path.toString());
+        return of(path, bytes(path));
     }
 
     /** As {@link #of(Path)}, from the exact string to hand to the kernel. */
     static NativePath of(Path path, String text) {
-        byte[] bytes = text.getBytes(CHARSET);
+        return of(path, text.getBytes(CHARSET));
+    }
+
+    /** As {@link #of(Path)}, from the exact bytes to hand to the kernel. */
+    static NativePath of(Path path, byte[] bytes) {
         if (bytes.length == 0) {
             throw new IllegalArgumentException("empty path");
         }
         for (byte b : bytes) {
             if (b == 0) {
-                throw new IllegalArgumentException("path holds a NUL character: " + text.replace("\0", "\\0"));
+                throw new IllegalArgumentException("path holds a NUL character: "
+                        + new String(bytes, CHARSET).replace("\0", "\\0"));
             }
         }
         // An automatic arena: the bytes live exactly as long as something refers to this path.
@@ -57,6 +65,56 @@ public final class NativePath {
         MemorySegment.copy(bytes, 0, segment, ValueLayout.JAVA_BYTE, 0, bytes.length);
         segment.set(ValueLayout.JAVA_BYTE, bytes.length, (byte) 0);
         return new NativePath(path, segment);
+    }
+
+    /**
+     * The bytes the kernel knows {@code path} by, exactly.
+     *
+     * <p>A path that Java read from the kernel (a directory listing, a watch event) keeps the
+     * kernel's bytes, but its string is decoded with {@code sun.jnu.encoding}, and bytes that
+     * charset cannot decode become U+FFFD: invalid UTF-8 under a UTF-8 locale, every byte above
+     * 0x7F under the C locale's ASCII. Encoding that string again names another file, or none:
+     * a FIFO that is there would read as ABSENT. A string without U+FFFD was decoded without loss
+     * and is encoded back (the steady, allocation-light way); one with U+FFFD is read back from the
+     * path's {@code file:} URI, which {@code Path.toUri} escapes byte by byte ({@code %FF}). A real
+     * U+FFFD in a name (bytes EF BF BD) takes that way too and comes out as the same bytes.
+     */
+    public static byte[] bytes(Path path) {
+        String text = path.toString();
+        if (text.indexOf('\uFFFD') < 0) {
+            return text.getBytes(CHARSET);
+        }
+        byte[] absolute = unescape(path.toUri().getRawPath());
+        int end = absolute.length;
+        if (end > 1 && absolute[end - 1] == '/' && !text.endsWith("/")) {
+            end--; // toUri marks a directory with a trailing slash; the path has none
+        }
+        if (path.isAbsolute()) {
+            return Arrays.copyOf(absolute, end);
+        }
+        // toUri made the path absolute against the working directory: take that prefix off again,
+        // so that a relative path stays relative, as the kernel resolves it.
+        byte[] cwd = unescape(Path.of("").toAbsolutePath().toUri().getRawPath());
+        int prefix = cwd.length > 0 && cwd[cwd.length - 1] == '/' ? cwd.length : cwd.length + 1;
+        if (end <= prefix || !Arrays.equals(absolute, 0, cwd.length, cwd, 0, cwd.length)) {
+            return Arrays.copyOf(absolute, end);
+        }
+        return Arrays.copyOfRange(absolute, prefix, end);
+    }
+
+    /** The bytes of a URI's raw path: {@code %XX} is the byte XX, anything else an ASCII byte. */
+    private static byte[] unescape(String raw) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(raw.length());
+        for (int i = 0; i < raw.length(); i++) {
+            char c = raw.charAt(i);
+            if (c == '%' && i + 2 < raw.length()) {
+                out.write(HexFormat.fromHexDigits(raw, i + 1, i + 3));
+                i += 2;
+            } else {
+                out.write(c);
+            }
+        }
+        return out.toByteArray();
     }
 
     public Path path() {

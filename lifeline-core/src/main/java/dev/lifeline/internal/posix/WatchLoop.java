@@ -3,7 +3,6 @@ package dev.lifeline.internal.posix;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -61,8 +60,6 @@ public final class WatchLoop implements AutoCloseable {
             | Linux.IN_ONLYDIR;
     private static final long MIN_BACKOFF_MILLIS = 10;
     private static final long MAX_BACKOFF_MILLIS = 1_000;
-    private static final Charset CHARSET = Charset.forName(System.getProperty("sun.jnu.encoding", "UTF-8"),
-            StandardCharsets.UTF_8);
 
     private final Sink sink;
     private final int epfd;
@@ -87,6 +84,7 @@ public final class WatchLoop implements AutoCloseable {
     private static final class Entry {
         final int id;
         final NativePath path;
+        final Path dir;
         final String dirKey;
         final String name;
         int fifoWatch = -1;
@@ -99,20 +97,23 @@ public final class WatchLoop implements AutoCloseable {
         Entry(int id, NativePath path) {
             this.id = id;
             this.path = path;
+            // Keys are the kernel's bytes, one char per byte (ISO-8859-1), as inotify names them:
+            // a name Java cannot decode still matches exactly its own events.
             Path absolute = path.path().toAbsolutePath();
             Path parent = absolute.getParent();
-            this.dirKey = parent == null ? "/" : parent.toString();
+            this.dir = parent == null ? Path.of("/") : parent;
+            this.dirKey = new String(NativePath.bytes(dir), StandardCharsets.ISO_8859_1);
             Path file = absolute.getFileName();
-            this.name = file == null ? "" : file.toString();
+            this.name = file == null ? "" : new String(NativePath.bytes(file), StandardCharsets.ISO_8859_1);
         }
     }
 
     private static final class Dir {
-        final String path;
+        final Path path;
         int watch = -1;
         final Map<String, Set<Entry>> byName = new HashMap<>();
 
-        Dir(String path) {
+        Dir(Path path) {
             this.path = path;
         }
     }
@@ -167,7 +168,7 @@ public final class WatchLoop implements AutoCloseable {
         command(() -> {
             Entry e = new Entry(id, path);
             entries.put(id, e);
-            Dir dir = dirsByPath.computeIfAbsent(e.dirKey, Dir::new);
+            Dir dir = dirsByPath.computeIfAbsent(e.dirKey, k -> new Dir(e.dir));
             dir.byName.computeIfAbsent(e.name, k -> new HashSet<>()).add(e);
             recheck(e, false);
         });
@@ -371,7 +372,7 @@ public final class WatchLoop implements AutoCloseable {
         }
         byte[] bytes = new byte[end];
         MemorySegment.copy(inotifyBuffer, ValueLayout.JAVA_BYTE, offset, bytes, 0, end);
-        return new String(bytes, CHARSET);
+        return new String(bytes, StandardCharsets.ISO_8859_1); // as Entry's keys
     }
 
     private void forgetWatch(int wd) {
@@ -481,7 +482,7 @@ public final class WatchLoop implements AutoCloseable {
         if (dir == null || dir.watch >= 0 || inotify < 0) {
             return;
         }
-        int wd = LibC.inotifyAddWatch(s, inotify, NativePath.of(Path.of(dir.path)), DIR_MASK);
+        int wd = LibC.inotifyAddWatch(s, inotify, NativePath.of(dir.path), DIR_MASK);
         if (wd >= 0) {
             dir.watch = wd;
             dirsByWatch.put(wd, dir);

@@ -1,0 +1,136 @@
+package dev.lifeline.dist;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The tarball the dist build wrote, unpacked into a fresh directory and run on a machine whose only
+ * {@code java} on the PATH is a stub that fails, with JAVA_HOME naming nothing: it must run on the
+ * runtime it brings, with the start-up cache trained on that runtime.
+ */
+class TarballIT {
+    @TempDir
+    Path dir;
+
+    Path home;
+    Path marker;
+    Map<String, String> env;
+
+    @BeforeEach
+    void unpack() throws Exception {
+        Path tarball = Proc.DIST.resolve("lifeline-" + Proc.VERSION + "-linux-x86_64.tar.gz");
+        assertThat(tarball).as("the dist build's tarball").isRegularFile();
+        Path where = Files.createDirectories(dir.resolve("some where/else"));
+        Proc.ok("tar", "-xzf", tarball.toString(), "-C", where.toString());
+        home = where.resolve("lifeline-" + Proc.VERSION);
+        marker = Proc.failingJava(dir);
+        env = Proc.noJavaEnv(dir);
+    }
+
+    private List<String> lifeline(String... args) {
+        List<String> command = new java.util.ArrayList<>(List.of(home.resolve("bin/lifeline").toString()));
+        command.addAll(Arrays.asList(args));
+        return command;
+    }
+
+    @Test
+    void checksALiveAndAStaleBeaconOnItsOwnRuntime() throws Exception {
+        Path live = dir.resolve("live.beacon");
+        Path stale = dir.resolve("stale.beacon");
+        Proc.ok("mkfifo", stale.toString());
+        // The live beacon is held by the tarball's own lifeline, a real process.
+        Process holder = Proc.startAndReadLine(lifeline("hold", live.toString()), env, "holding").process();
+        try {
+            Proc.Result alive = Proc.run(lifeline("check", live.toString()), env);
+            assertThat(alive.exitCode()).as(alive.toString()).isZero();
+            assertThat(alive.stdout()).contains("alive");
+            Proc.Result dead = Proc.run(lifeline("check", stale.toString()), env);
+            assertThat(dead.exitCode()).as(dead.toString()).isEqualTo(1);
+            assertThat(dead.stdout()).contains("dead");
+            // kill -9 of the holder: its beacon is stale at once.
+            Proc.kill(holder);
+            Proc.Result killed = Proc.run(lifeline("check", "--json", live.toString()), env);
+            assertThat(killed.exitCode()).as(killed.toString()).isEqualTo(1);
+            assertThat(killed.stdout()).contains("\"status\":\"dead\"");
+        } finally {
+            Proc.kill(holder);
+        }
+        assertThat(marker).as("the machine's java (a stub) was never run").doesNotExist();
+    }
+
+    @Test
+    void runsThroughASymbolicLinkFromAnotherDirectory() throws Exception {
+        Path bin = Files.createDirectories(dir.resolve("bin"));
+        Path link = Files.createSymbolicLink(bin.resolve("lifeline"), home.resolve("bin/lifeline"));
+        Path chained = Files.createSymbolicLink(dir.resolve("lifeline-again"), link);
+        Proc.Result version = Proc.run(List.of(chained.toString(), "--version"), env);
+        assertThat(version.exitCode()).as(version.toString()).isZero();
+        assertThat(version.stdout()).startsWith("lifeline " + Proc.VERSION);
+        assertThat(marker).doesNotExist();
+    }
+
+    @Test
+    void theRuntimeHoldsOnlyTheModulesTheCommandUses() throws Exception {
+        String modules = Proc.ok(home.resolve("runtime/bin/java").toString(), "--list-modules");
+        List<String> names = modules.lines().map(l -> l.replaceAll("@.*", "")).sorted().toList();
+        // What jdeps finds in the jars today; a new dependency that needs more shows up here.
+        assertThat(names).containsExactly("java.base", "java.logging", "jdk.httpserver", "jdk.unsupported");
+        assertThat(home.resolve("runtime/bin")).isDirectoryContaining(p -> p.getFileName().toString().equals("java"));
+        try (var files = Files.list(home.resolve("runtime/bin"))) {
+            assertThat(files.map(p -> p.getFileName().toString()).toList()).containsExactly("java");
+        }
+        assertThat(home.resolve("app/lifeline.aot")).isNotEmptyFile();
+    }
+
+    @Test
+    void servesFromItsOwnRuntime() throws Exception {
+        // lifeline serve needs jdk.httpserver: the jlinked runtime must have kept it.
+        Path beacons = Files.createDirectories(dir.resolve("beacons"));
+        Proc.ok("mkfifo", beacons.resolve("worker").toString());
+        Proc.Started serve = Proc.startAndReadLine(lifeline("serve", "--listen", "127.0.0.1:0", beacons.toString()), env,
+                "serving http://");
+        try {
+            // The first line names the address, with the port the kernel chose.
+            Matcher url = Pattern.compile("(http://127\\.0\\.0\\.1:\\d+/)").matcher(serve.line());
+            assertThat(url.find()).as(serve.line()).isTrue();
+            try (HttpClient http = HttpClient.newHttpClient()) {
+                HttpResponse<String> metrics = http.send(HttpRequest.newBuilder(URI.create(url.group(1) + "metrics"))
+                        .timeout(java.time.Duration.ofSeconds(Proc.TIMEOUT_SECONDS)).build(), HttpResponse.BodyHandlers.ofString());
+                assertThat(metrics.statusCode()).isEqualTo(200);
+                assertThat(metrics.body()).contains("lifeline_beacons");
+            }
+        } finally {
+            Proc.kill(serve.process());
+        }
+    }
+
+    @Test
+    void shipsTheManualPageAndTheBashCompletion() throws Exception {
+        Path man = home.resolve("share/man/man1/lifeline.1");
+        assertThat(Files.readString(man)).contains(".TH").contains("check");
+        // man reads it as a manual page (MANPAGER=cat, no terminal).
+        Proc.Result page = Proc.run(List.of("man", "-l", man.toString()), Map.of("PATH", "/usr/bin:/bin", "MANPAGER", "cat",
+                "PAGER", "cat", "MANWIDTH", "100", "LANG", "C.UTF-8", "HOME", dir.toString()));
+        assertThat(page.exitCode()).as(page.toString()).isZero();
+        assertThat(page.stdout()).contains("lifeline").contains("check");
+        Path completion = home.resolve("share/bash-completion/completions/lifeline");
+        assertThat(Files.readString(completion)).doesNotStartWith("#!");
+        Proc.Result complete = Proc.run(List.of("bash", "-c", "source '" + completion + "' && complete -p lifeline"));
+        assertThat(complete.exitCode()).as(complete.toString()).isZero();
+        assertThat(complete.stdout()).contains("lifeline");
+    }
+}
