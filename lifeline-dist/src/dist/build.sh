@@ -61,11 +61,13 @@ find "$stage/runtime" -type f \( -name '*.so' -o -path '*/bin/*' -o -name jspawn
 chmod -R u+w,go-w,a+rX "$stage/runtime"
 
 install -m 755 -- "$here/lifeline" "$stage/bin/lifeline"
+# How bin/lifeline starts the JVM: the same file the source tree's ./lifeline sources.
+install -m 644 -- "$here/../../../lifeline-cli/src/main/launcher/launch.bash" "$stage/app/launch.bash"
 
 # The AOT cache, trained on the jlinked runtime itself (a cache fits only the runtime that made
 # it), with the flags bin/lifeline runs with, by a JSON check of a FIFO this script holds open.
 echo "build.sh: training the start-up cache"
-flags=$(sed -n 's/^ *-XX:TieredStopAtLevel/-XX:TieredStopAtLevel/p' "$here/lifeline" | sed 's/ *\\$//')
+flags=$(sed -n 's/^ *-XX:TieredStopAtLevel/-XX:TieredStopAtLevel/p' "$here/lifeline" | sed 's/ *[\\)]$//')
 [[ $flags == -XX:TieredStopAtLevel=* ]] || { echo "build.sh: cannot read the JVM flags from $here/lifeline" >&2; exit 1; }
 tmp=$(mktemp -d)
 trap 'exec 3>&-; rm -rf -- "$tmp"' EXIT

@@ -38,6 +38,29 @@ public final class Lifeline {
     }
 
     /**
+     * Creates the {@linkplain #defaultDirectory() default directory} (itself, not its parents, mode
+     * 0700) if {@code beacon} lives in it and it is missing, as a holder of a bare NAME must before
+     * {@link Beacon#open}: {@code lifeline hold NAME}, the Java agent and the Spring Boot starter do.
+     * Nothing is done for a beacon elsewhere: an explicit path's directory is its owner's business.
+     * A directory another user made first is judged, and refused, by {@link Beacon#open}'s strict
+     * checks. Whoever only checks a beacon never calls this.
+     *
+     * @throws IOException if the directory cannot be created
+     */
+    public static void createDefaultDirectoryFor(Path beacon) throws IOException {
+        Path dir = defaultDirectory();
+        if (!dir.equals(beacon.getParent()) || Files.isDirectory(dir)) {
+            return;
+        }
+        try {
+            Files.createDirectory(dir, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                    java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
+        } catch (java.nio.file.FileAlreadyExistsException raced) {
+            // made meanwhile by another holder; the strict checks of Beacon.open judge it
+        }
+    }
+
+    /**
      * Where bare beacon names live for this process: {@link #defaultDirectory(Map, long)} of its
      * environment and its effective user id.
      */

@@ -6,11 +6,8 @@ import dev.lifeline.BeaconOption;
 import dev.lifeline.Lifeline;
 import java.io.IOException;
 import java.lang.reflect.Method;
-import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.Set;
@@ -71,7 +68,7 @@ public final class Holder {
             }
             try {
                 if (Lifeline.isBareName(options.path())) {
-                    prepareDefaultDirectory(path);
+                    Lifeline.createDefaultDirectoryFor(path);
                 }
                 BeaconOption[] flags = options.exclusive() ? new BeaconOption[] {BeaconOption.EXCLUSIVE} : new BeaconOption[0];
                 held = Beacon.open(path, permissions(options.mode()), flags);
@@ -142,22 +139,6 @@ public final class Holder {
             if (beacon != null) {
                 beacon.close();
             }
-        }
-    }
-
-    /**
-     * Creates the default beacon directory, mode 0700, if the beacon lives in it and it is
-     * missing, as {@code lifeline hold NAME} does. {@code Beacon.open}'s strict checks judge it.
-     */
-    private static void prepareDefaultDirectory(Path beacon) throws IOException {
-        Path dir = Lifeline.defaultDirectory();
-        if (!dir.equals(beacon.getParent()) || Files.isDirectory(dir)) {
-            return;
-        }
-        try {
-            Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-        } catch (FileAlreadyExistsException raced) {
-            // made meanwhile by another holder
         }
     }
 

@@ -122,7 +122,8 @@ class AgentFailureTest {
     void javaSeventeenGetsOneLineAndTheApplicationRunsOnOrUnderExclusiveTheDocumentedExit() throws Exception {
         // The machine's Maven runs on a JDK 17; the agent needs 22+ and must say so, not abort the JVM.
         Path java17 = Path.of("/usr/lib/jvm/java-17-openjdk-amd64/bin/java");
-        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(java17), "no JDK 17 at " + java17);
+        // A missing JDK 17 fails this test, never skips it: run-tests installs Debian's.
+        assertThat(Files.isExecutable(java17)).as("Debian's JDK 17 at " + java17 + " (package openjdk-17-jdk-headless)").isTrue();
         // Idle from its source (the source launcher): the test classes are compiled for Java 22.
         String idle = Path.of("src/test/java/dev/lifeline/agent/programs/Idle.java").toAbsolutePath().toString();
         List<String> plain = List.of(java17.toString(), Jvm.agent(dir.resolve("b") + ",heartbeat=1s"), idle);

@@ -2,10 +2,7 @@ package dev.lifeline.cli;
 
 import dev.lifeline.Lifeline;
 import java.io.IOException;
-import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
 
 /**
@@ -49,15 +46,7 @@ final class BeaconDirectory {
      * @throws IOException if the directory cannot be created
      */
     static void prepare(Path beacon) throws IOException {
-        Path dir = current();
-        if (!dir.equals(beacon.getParent()) || Files.isDirectory(dir)) {
-            return;
-        }
-        try {
-            Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-        } catch (FileAlreadyExistsException raced) {
-            // made meanwhile by another holder; the strict checks of Beacon.open judge it
-        }
+        Lifeline.createDefaultDirectoryFor(beacon);
     }
 
     /** {@code /run/lifeline: Permission denied}: an I/O failure in a user's words, without the class name. */

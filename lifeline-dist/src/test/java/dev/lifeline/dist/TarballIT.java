@@ -72,6 +72,24 @@ class TarballIT {
         assertThat(marker).as("the machine's java (a stub) was never run").doesNotExist();
     }
 
+    /** The installed command, like the source tree's, never lets a JVM that fails pass for an answer. */
+    @Test
+    void aJvmThatCannotStartIsUnknownNeverDead() throws Exception {
+        Path live = dir.resolve("live.beacon");
+        Process holder = Proc.startAndReadLine(lifeline("hold", live.toString()), env, "holding").process();
+        try {
+            Map<String, String> broken = new java.util.HashMap<>(env);
+            broken.put("JAVA_TOOL_OPTIONS", "-XX:+NoSuchOptionAtAll");
+            for (String command : List.of("check", "status")) {
+                Proc.Result r = Proc.run(lifeline(command, live.toString()), broken);
+                assertThat(r.exitCode()).as(command + ": " + r).isEqualTo(4);
+                assertThat(r.stderr()).as(command).contains("lifeline: the JVM failed before it answered");
+            }
+        } finally {
+            Proc.kill(holder);
+        }
+    }
+
     @Test
     void runsThroughASymbolicLinkFromAnotherDirectory() throws Exception {
         Path bin = Files.createDirectories(dir.resolve("bin"));

@@ -3,7 +3,9 @@ package dev.lifeline.spring;
 import dev.lifeline.Beacon;
 import dev.lifeline.BeaconException;
 import dev.lifeline.BeaconOption;
+import dev.lifeline.Fault;
 import dev.lifeline.Heartbeat;
+import dev.lifeline.Lifeline;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -61,7 +63,18 @@ public class LifelineAutoConfiguration {
         if (config.isTrustDirectory()) {
             options.add(BeaconOption.TRUST_DIRECTORY);
         }
-        return Beacon.open(config.getPath(), options.toArray(BeaconOption[]::new));
+        // A bare NAME lives in the default beacon directory, as for `lifeline hold NAME`: the one
+        // rule of Lifeline.beaconPath, where `lifeline check NAME` will look.
+        Path path = Lifeline.beaconPath(config.getPath().toString());
+        if (Lifeline.isBareName(config.getPath().toString())) {
+            try {
+                Lifeline.createDefaultDirectoryFor(path);
+            } catch (java.io.IOException e) {
+                throw new BeaconException(path, Fault.NO_SUCH_DIRECTORY, null,
+                        "cannot create the default beacon directory: " + e.getMessage());
+            }
+        }
+        return Beacon.open(path, options.toArray(BeaconOption[]::new));
     }
 
     /**
@@ -85,7 +98,9 @@ public class LifelineAutoConfiguration {
     @Conditional(OnDependencies.class)
     @ConditionalOnMissingBean
     public LifelineDependencies lifelineDependencies(LifelineProperties properties) {
-        return new LifelineDependencies(properties.getDependencies());
+        Map<String, Path> dependencies = new LinkedHashMap<>();
+        properties.getDependencies().forEach((name, path) -> dependencies.put(name, Lifeline.beaconPath(path.toString())));
+        return new LifelineDependencies(dependencies);
     }
 
     /** One health indicator per dependency, under the component {@code lifeline}. */

@@ -11,7 +11,9 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * it depends on.
  *
  * <pre>
- * lifeline.beacon.path=/run/lifeline/orders        # absent: the application holds no beacon
+ * lifeline.beacon.path=/run/lifeline/orders        # absent: the application holds no beacon; a bare
+ *                                                 # NAME lives in the default beacon directory, as
+ *                                                 # for lifeline hold NAME (Lifeline.beaconPath)
  * lifeline.beacon.heartbeat=10s                    # each beat promises this; beats every third of it
  * lifeline.beacon.exclusive=true                   # a second instance on the same beacon fails to start
  * lifeline.dependencies.postgres=/run/lifeline/postgres

@@ -48,6 +48,25 @@ class LifecycleTest {
         assertThat(Probe.of(beacon).check().state()).isEqualTo(Status.State.ABSENT);
     }
 
+    /**
+     * A bare NAME means what it means to {@code lifeline hold NAME} and {@code lifeline check NAME}:
+     * NAME in the default beacon directory (made if missing), never {@code ./NAME} in the working
+     * directory.
+     */
+    @Test
+    void aBareNameLivesInTheDefaultDirectoryWhereTheCliLooks() throws Exception {
+        String name = "starter-test-" + ProcessHandle.current().pid() + "-" + System.nanoTime();
+        Path expected = dev.lifeline.Lifeline.defaultDirectory().resolve(name);
+        try (ConfigurableApplicationContext context = run("lifeline.beacon.path=" + name,
+                "lifeline.dependencies.self=" + name)) {
+            assertThat(Probe.of(expected).check().state()).as(expected.toString()).isEqualTo(Status.State.ALIVE);
+            assertThat(java.nio.file.Files.exists(Path.of(name), java.nio.file.LinkOption.NOFOLLOW_LINKS))
+                    .as("nothing in the working directory").isFalse();
+            assertThat(context.getBean(LifelineDependencies.class).paths()).containsEntry("self", expected);
+        }
+        assertThat(Probe.of(expected).check().state()).isEqualTo(Status.State.ABSENT);
+    }
+
     @Test
     void aSecondInstanceOnTheSameBeaconFailsToStartAndSaysWhy(CapturedOutput output) {
         Path beacon = dir.resolve("app");

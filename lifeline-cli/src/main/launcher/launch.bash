@@ -1,0 +1,63 @@
+# launch.bash: how both launchers start the CLI's JVM, sourced as their last step: the source
+# tree's ./lifeline and the installed bin/lifeline (tarball, .deb). One copy, so that neither can
+# drift from the other in what an exit code means or which locale the JVM decodes names with.
+#
+# Expects: $java (the java binary), the array jvm_flags, $classpath, die() (prints one line and
+# exits 4), and the command's arguments as "$@". Never returns: it execs or exits.
+
+# --- Locale, for names (this block and nothing else here is about the locale) ---
+# The JVM decodes argv and file names with the locale's charset (sun.jnu.encoding; on JDK 25 no
+# -D option changes it, and -Dfile.encoding does not touch it). Under C/POSIX that charset is
+# ASCII, and every name with a byte above 0x7F, valid UTF-8 included, would be lost: `status DIR`
+# would call a FIFO named wörker absent. So where the caller's locale is not UTF-8, the JVM gets
+# LC_ALL=C.UTF-8 (built into glibc 2.35+, and into Debian's libc-bin before that). The caller's
+# own LC_ALL travels in LIFELINE_CALLER_LC_ALL (absent when the caller had none) with
+# LIFELINE_LOCALE_CHANGED=1, and the programs that `run` and `exec` start get the caller's
+# environment back exactly, those two gone. The test is bash's own pattern match: no fork, since
+# this runs on every check. Names that are not valid UTF-8 at all are refused by the CLI itself.
+locale_in_use=${LC_ALL:-${LC_CTYPE:-${LANG:-}}}
+shopt -s nocasematch
+if [[ $locale_in_use != *.utf-8* && $locale_in_use != *.utf8* ]]; then
+    if [[ -n ${LC_ALL+set} ]]; then
+        export LIFELINE_CALLER_LC_ALL=$LC_ALL
+    else
+        unset LIFELINE_CALLER_LC_ALL
+    fi
+    export LIFELINE_LOCALE_CHANGED=1 LC_ALL=C.UTF-8
+fi
+shopt -u nocasematch
+# --- end of the locale block ---
+
+case ${1:-} in
+    check | status | wait) ;;
+    *)
+        # The holders (hold, run, exec) and everything else: exec, so that the process started is
+        # the one that holds a beacon, and signals reach it directly.
+        exec "$java" "${jvm_flags[@]}" -cp "$classpath" dev.lifeline.cli.Main "$@"
+        ;;
+esac
+
+# check, status and wait answer with their exit code, and a JVM that cannot start (too few
+# descriptors, too little memory, bad JAVA_TOOL_OPTIONS) or dies exits 1, which is DEAD to
+# their callers. So the JVM runs as a child, and says it answered by exiting 200 + the code (250
+# for 150): anything else is a failure, reported as 4. The child starts with the caller's signal
+# dispositions (a background job of this script would otherwise ignore SIGINT and SIGQUIT), and
+# the signals this script gets are passed on to it.
+( trap - INT QUIT; exec "$java" -Dlifeline.launcher=answers "${jvm_flags[@]}" -cp "$classpath" dev.lifeline.cli.Main "$@" ) &
+child=$!
+for signal in HUP INT QUIT TERM; do
+    trap "kill -$signal $child 2>/dev/null" "$signal"
+done
+# wait returns above 128 when a passed-on signal interrupted it while the child still runs.
+while wait "$child"; status=$?; ((status > 128)) && kill -0 "$child" 2>/dev/null; do :; done
+case $status in
+    250) exit 150 ;;
+    2[0-4][0-9]) exit $((status - 200)) ;;
+    129 | 130 | 143) exit "$status" ;; # ended by SIGHUP, SIGINT or SIGTERM, as documented
+    *)
+        if ((status > 128)); then
+            die "the JVM was killed by signal $((status - 128)) before it answered; no answer"
+        fi
+        die "the JVM failed before it answered (exit status $status; its message, if any, is above); no answer"
+        ;;
+esac
