@@ -22,6 +22,29 @@ class FastCheckTest {
     record Answer(int exit, String out, String err) {
     }
 
+    /**
+     * A plain check loads nothing of picocli, of lifeline serve or of the Prometheus client, all on
+     * the class path: each class loaded is start-up time paid by every probe (issue 17). Read from
+     * the JVM's own class-loading log of a real check.
+     */
+    @Test
+    void aPlainCheckLoadsNoClassOfPicocliServeOrPrometheus() throws Exception {
+        Path stale = dir.resolve("stale");
+        Cli.run(List.of("mkfifo", stale.toString()), null, java.util.Map.of());
+        Path log = dir.resolve("classes.log");
+        for (List<String> args : List.of(List.of("check", stale.toString()), List.of("check", "--json", stale.toString()))) {
+            List<String> command = new java.util.ArrayList<>(Cli.java(args.toArray(String[]::new)));
+            command.add(3, "-Xlog:class+load=info:file=" + log);
+            Cli.Result r = Cli.run(command, null, java.util.Map.of());
+            assertThat(r.exitCode()).as(r.toString()).isEqualTo(1);
+            List<String> loaded = Files.readAllLines(log);
+            assertThat(loaded).as("classes loaded").anyMatch(line -> line.contains(" dev.lifeline.cli.FastCheck "));
+            assertThat(loaded).as(String.join(" ", args) + ": classes of picocli, serve or Prometheus")
+                    .noneMatch(line -> line.contains(" picocli.") || line.contains(" dev.lifeline.serve.")
+                            || line.contains(" io.prometheus."));
+        }
+    }
+
     @Test
     void answersAsPicocliWouldForEveryPlainForm() throws Exception {
         Path stale = dir.resolve("stale");
