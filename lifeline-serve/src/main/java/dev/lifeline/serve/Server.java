@@ -68,31 +68,50 @@ public final class Server implements AutoCloseable {
 
     private Server(InetSocketAddress listen, List<Path> beacons, List<Path> dirs) throws IOException {
         watcher = Watcher.start(board::changed);
-        directories = Directories.start("lifeline-serve-directories", this::followAll, p -> {
-            if (isFifo(p)) {
-                follow(p);
+        Directories following = null;
+        ExecutorService pool = null;
+        HttpServer server = null;
+        try {
+            following = Directories.start("lifeline-serve-directories", this::followAll, p -> {
+                if (isFifo(p)) {
+                    follow(p);
+                }
+            });
+            directories = following;
+            for (Path dir : dirs) {
+                directories.follow(dir);
             }
-        });
-        for (Path dir : dirs) {
-            directories.follow(dir);
-        }
-        for (Path beacon : beacons) {
-            follow(beacon);
-        }
+            for (Path beacon : beacons) {
+                follow(beacon);
+            }
 
-        double probeSeconds = measureProbe(board.all().isEmpty() ? null : board.all().iterator().next().path);
-        PrometheusRegistry registry = new PrometheusRegistry();
-        registry.register(new Metrics(board, probeSeconds));
+            double probeSeconds = measureProbe(board.all().isEmpty() ? null : board.all().iterator().next().path);
+            PrometheusRegistry registry = new PrometheusRegistry();
+            registry.register(new Metrics(board, probeSeconds));
 
-        handlers = Executors.newVirtualThreadPerTaskExecutor(); // an SSE stream may block for hours
-        http = HttpServer.create(listen, 64);
-        http.setExecutor(handlers);
-        http.createContext("/metrics", readOnly(new MetricsHandler(registry)));
-        http.createContext("/health", readOnly(this::health));
-        http.createContext("/api/beacons", readOnly(this::beacons));
-        http.createContext("/events", readOnly(this::events));
-        http.createContext("/", readOnly(this::page));
-        http.start();
+            pool = Executors.newVirtualThreadPerTaskExecutor(); // an SSE stream may block for hours
+            server = HttpServer.create(listen, 64);
+            server.setExecutor(pool);
+            server.createContext("/metrics", readOnly(new MetricsHandler(registry)));
+            server.createContext("/health", readOnly(this::health));
+            server.createContext("/api/beacons", readOnly(this::beacons));
+            server.createContext("/events", readOnly(this::events));
+            server.createContext("/", readOnly(this::page));
+            server.start();
+        } catch (IOException | RuntimeException | Error e) {
+            // Nothing started here may outlive a server that could not start (an address in use):
+            // a library caller goes on without it.
+            if (pool != null) {
+                pool.shutdownNow();
+            }
+            if (following != null) {
+                following.close();
+            }
+            watcher.close();
+            throw e;
+        }
+        handlers = pool;
+        http = server;
     }
 
     /**

@@ -72,6 +72,29 @@ class ServerTest {
         }
     }
 
+    /** A server that cannot bind (the address is in use) leaves no thread of its own behind. */
+    @Test
+    void aServerThatCannotStartLeavesNothingRunning() throws Exception {
+        try (Server first = Server.start(new InetSocketAddress("127.0.0.1", 0), List.of(dir))) {
+            long before = ownThreads();
+            for (int i = 0; i < 3; i++) {
+                org.assertj.core.api.Assertions.assertThatThrownBy(() -> Server.start(first.address(), List.of(dir)))
+                        .isInstanceOf(java.io.IOException.class);
+            }
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (ownThreads() > before && System.nanoTime() - deadline < 0) {
+                Thread.onSpinWait();
+            }
+            assertThat(ownThreads()).as("watcher and directory threads of the servers that failed").isEqualTo(before);
+        }
+    }
+
+    private static long ownThreads() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.getName().equals("lifeline-watcher") || t.getName().equals("lifeline-serve-directories"))
+                .count();
+    }
+
     @Test
     void aBeaconCreatedLaterInAFollowedDirectoryIsFollowed() throws Exception {
         try (Server server = Server.start(new InetSocketAddress("127.0.0.1", 0), List.of(dir))) {
