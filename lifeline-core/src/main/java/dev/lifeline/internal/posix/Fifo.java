@@ -604,12 +604,6 @@ public final class Fifo {
             }
             // Alone on it, out of sight: the crashed holder's promise goes, and nobody else's can.
             LibC.futimensNow(s, fd);
-            if (exclusive && perms != mode) {
-                r = LibC.fchmod(s, fd, mode);
-                if (r < 0) {
-                    throw errnoFailure(path, "fchmod", -r);
-                }
-            }
             r = LibC.renameExchange(s, staging, path);
             if (r < 0 || !removeIfUnheld(s, staging, placeholderDev, placeholderIno)) {
                 // The placeholder went from the path, or a holder took it meanwhile: give back what
@@ -621,6 +615,14 @@ public final class Fifo {
                     LibC.unlink(s, staging);
                 }
                 return TAKEN_MEANWHILE;
+            }
+            // Back at the path, still ours alone. Changed only now, so that a failure leaves the
+            // FIFO where it was, stale as it was.
+            if (exclusive && perms != mode) {
+                r = LibC.fchmod(s, fd, mode);
+                if (r < 0) {
+                    throw errnoFailure(path, "fchmod", -r);
+                }
             }
             if (!exclusive) {
                 // A downgrade never waits: nobody else can hold a lock while we hold it exclusively.
