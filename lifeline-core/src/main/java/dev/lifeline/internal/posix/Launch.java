@@ -257,7 +257,10 @@ public final class Launch {
     }
 
     private static MemorySegment cString(Arena arena, String s) {
-        byte[] bytes = s.getBytes(CHARSET);
+        return cString(arena, s.getBytes(CHARSET));
+    }
+
+    private static MemorySegment cString(Arena arena, byte[] bytes) {
         for (byte b : bytes) {
             if (b == 0) {
                 throw new IllegalArgumentException("NUL character in an argument or the environment");
@@ -269,6 +272,11 @@ public final class Launch {
     }
 
     private static MemorySegment strings(Arena arena, List<String> values) {
+        return byteStrings(arena, values.stream().map(v -> v.getBytes(CHARSET)).toList());
+    }
+
+    /** A NULL-terminated array of C strings, as argv and envp are. */
+    private static MemorySegment byteStrings(Arena arena, List<byte[]> values) {
         MemorySegment array = arena.allocate(ADDRESS, values.size() + 1L);
         for (int i = 0; i < values.size(); i++) {
             array.setAtIndex(ADDRESS, i, cString(arena, values.get(i)));
@@ -315,15 +323,7 @@ public final class Launch {
             kept.add(e);
         }
         kept.add((ENV + "=" + fd).getBytes(StandardCharsets.US_ASCII));
-        MemorySegment array = arena.allocate(ADDRESS, kept.size() + 1L);
-        for (int i = 0; i < kept.size(); i++) {
-            byte[] bytes = kept.get(i);
-            MemorySegment segment = arena.allocate(bytes.length + 1L);
-            MemorySegment.copy(bytes, 0, segment, ValueLayout.JAVA_BYTE, 0, bytes.length);
-            array.setAtIndex(ADDRESS, i, segment);
-        }
-        array.setAtIndex(ADDRESS, kept.size(), MemorySegment.NULL);
-        return array;
+        return byteStrings(arena, kept);
     }
 
     /** Whether {@code entry} ({@code NAME=value}) sets {@code name}. */
