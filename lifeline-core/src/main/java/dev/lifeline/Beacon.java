@@ -1,10 +1,11 @@
 package dev.lifeline;
 
-import dev.lifeline.internal.posix.Fifo;
-import dev.lifeline.internal.posix.Launch;
-import dev.lifeline.internal.posix.NativePath;
-import dev.lifeline.internal.posix.Strict;
-import dev.lifeline.internal.posix.Errno;
+import dev.lifeline.internal.Concern;
+import dev.lifeline.internal.HandedOff;
+import dev.lifeline.internal.HeldBeacon;
+import dev.lifeline.internal.HoldException;
+import dev.lifeline.internal.NativePath;
+import dev.lifeline.internal.Platform;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
@@ -64,12 +65,21 @@ public final class Beacon implements AutoCloseable {
     private static final Set<PosixFilePermission> DEFAULT_PERMISSIONS =
             EnumSet.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
 
+    private static final Platform PLATFORM = Platform.current();
+
+    static {
+        // Load now what reporting a failure needs: with the descriptor table full (EMFILE) a class
+        // could no longer be read from a jar, and the report would be a NoClassDefFoundError
+        // instead of TOO_MANY_OPEN_FILES.
+        Failures.beacon(new HoldException(Path.of("/"), HoldException.Reason.ERRNO, 0, "EMFILE", ""));
+    }
+
     private final Path path;
-    private final Fifo.Held held;
+    private final HeldBeacon held;
     private final boolean exclusive;
     private final boolean keep;
 
-    private Beacon(Path path, Fifo.Held held, boolean exclusive, boolean keep) {
+    private Beacon(Path path, HeldBeacon held, boolean exclusive, boolean keep) {
         this.path = path;
         this.held = held;
         this.exclusive = exclusive;
@@ -113,7 +123,7 @@ public final class Beacon implements AutoCloseable {
             throw new IllegalArgumentException("a beacon's permissions must include OWNER_READ and OWNER_WRITE, not "
                     + java.nio.file.attribute.PosixFilePermissions.toString(permissions));
         }
-        Fifo.requireSupported();
+        PLATFORM.requireSupported();
         // First: a path that cannot name a file is refused before anything is looked at (the
         // strict checks of an empty path would look at the working directory's parent).
         NativePath nativePath = NativePath.of(path);
@@ -128,15 +138,19 @@ public final class Beacon implements AutoCloseable {
             }
         }
         if (!trust) {
-            List<String> concerns = Strict.concerns(path, Strict.euid(), false);
+            List<Concern> concerns = PLATFORM.concerns(path, false);
             if (!concerns.isEmpty()) {
-                Fault fault = Strict.isRemote(concerns.get(0)) ? Fault.REMOTE_FILE_SYSTEM : Fault.UNSAFE_DIRECTORY;
-                throw new BeaconException(path, fault, null,
-                        String.join("; ", concerns) + " (BeaconOption.TRUST_DIRECTORY accepts it)");
+                Fault fault = concerns.get(0).kind() == Concern.Kind.REMOTE_FILE_SYSTEM
+                        ? Fault.REMOTE_FILE_SYSTEM : Fault.UNSAFE_DIRECTORY;
+                throw new BeaconException(path, fault, null, String.join("; ", concerns.stream().map(Concern::text).toList())
+                        + " (BeaconOption.TRUST_DIRECTORY accepts it)");
             }
         }
-        Fifo.Held held = Fifo.hold(nativePath, mode(permissions), exclusive);
-        return new Beacon(path, held, exclusive, keep);
+        try {
+            return new Beacon(path, PLATFORM.hold(nativePath, mode(permissions), exclusive), exclusive, keep);
+        } catch (HoldException e) {
+            throw Failures.beacon(e);
+        }
     }
 
     /** The path of the beacon, as given to {@code open}. */
@@ -176,7 +190,7 @@ public final class Beacon implements AutoCloseable {
         long now = System.currentTimeMillis();
         int r = held.beat(now, Math.addExact(now, millis));
         if (r < 0) {
-            throw new BeaconException(path, Errno.fault(-r), Errno.name(-r), "futimens: " + Errno.describe(-r));
+            throw Failures.beacon(path, "futimens", -r);
         }
     }
 
@@ -198,12 +212,11 @@ public final class Beacon implements AutoCloseable {
      */
     public Handover spawn(List<String> command) throws IOException {
         String program = Commands.resolve(command);
-        int child = Launch.spawn(held.descriptor(), program, command, System.getenv());
+        int child = PLATFORM.spawn(held, program, command, System.getenv());
         if (child < 0) {
-            throw new IOException("lifeline: cannot start " + program + ": " + Errno.describe(-child)
-                    + " (" + Errno.name(-child) + ")");
+            throw Failures.io("cannot start " + program, -child);
         }
-        Fifo.Released released = held.release();
+        HandedOff released = held.release();
         return new Handover(this, child, released);
     }
 
@@ -219,8 +232,8 @@ public final class Beacon implements AutoCloseable {
      */
     public void exec(List<String> command) throws IOException {
         String program = Commands.resolve(command);
-        int r = Launch.exec(held.descriptor(), program, command, System.getenv());
-        throw new IOException("lifeline: cannot execute " + program + ": " + Errno.describe(-r) + " (" + Errno.name(-r) + ")");
+        int r = PLATFORM.exec(held, program, command, System.getenv());
+        throw Failures.io("cannot execute " + program, -r);
     }
 
     /** Whether this beacon is still held: true until {@link #close()}. */

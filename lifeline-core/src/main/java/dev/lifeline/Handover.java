@@ -1,8 +1,8 @@
 package dev.lifeline;
 
-import dev.lifeline.internal.posix.Errno;
-import dev.lifeline.internal.posix.Fifo;
-import dev.lifeline.internal.posix.Launch;
+import dev.lifeline.internal.HandedOff;
+import dev.lifeline.internal.Platform;
+import dev.lifeline.internal.Waiting;
 import java.io.IOException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -18,21 +18,23 @@ import java.util.concurrent.ExecutionException;
 public final class Handover {
     private final Beacon beacon;
     private final int pid;
-    private final Fifo.Released released;
+    private static final Platform PLATFORM = Platform.current();
+
+    private final HandedOff released;
     private final CompletableFuture<Integer> exit = new CompletableFuture<>();
     private volatile boolean removed;
 
-    Handover(Beacon beacon, int pid, Fifo.Released released) {
+    Handover(Beacon beacon, int pid, HandedOff released) {
         this.beacon = beacon;
         this.pid = pid;
         this.released = released;
         // waitpid blocks in the kernel: on a platform thread of lifeline's, never the caller's.
-        Waiters.POOL.execute(this::reap);
+        Waiting.execute(this::reap);
     }
 
     private void reap() {
-        int status = Launch.waitFor(pid);
-        if (status >= 0 && Launch.exitedNormally(status)) {
+        int status = PLATFORM.waitFor(pid);
+        if (status >= 0 && status < 128) {
             // A program that exited by itself has let go of the beacon as it meant to: remove it,
             // unless something it left behind (a daemonised grandchild) still holds it.
             removed = released != null && released.removeIfUnheld();
@@ -62,9 +64,9 @@ public final class Handover {
         if (exit.isDone()) {
             throw new IOException("lifeline: process " + pid + " has ended");
         }
-        int r = Launch.kill(pid, signal);
+        int r = PLATFORM.kill(pid, signal);
         if (r < 0) {
-            throw new IOException("lifeline: kill " + pid + ": " + Errno.describe(-r) + " (" + Errno.name(-r) + ")");
+            throw Failures.io("kill " + pid, -r);
         }
     }
 
@@ -81,8 +83,7 @@ public final class Handover {
         try {
             int status = exit.get();
             if (status < 0) {
-                throw new IllegalStateException("lifeline: waitpid " + pid + ": " + Errno.describe(-status)
-                        + " (" + Errno.name(-status) + ")");
+                throw new IllegalStateException(Failures.io("waitpid " + pid, -status).getMessage());
             }
             return status;
         } catch (ExecutionException e) {
@@ -109,7 +110,7 @@ public final class Handover {
         long now = System.currentTimeMillis();
         int r = released.beat(now, Math.addExact(now, millis));
         if (r < 0) {
-            throw new IOException("lifeline: futimens: " + Errno.describe(-r) + " (" + Errno.name(-r) + ")");
+            throw Failures.io("futimens", -r);
         }
     }
 
@@ -127,7 +128,7 @@ public final class Handover {
         if (ProcessHandle.current().pid() != 1 || exit.isDone()) {
             return false;
         }
-        Thread.ofPlatform().daemon().name("lifeline-init-reaper").start(() -> Launch.reapAllBut(pid));
+        Thread.ofPlatform().daemon().name("lifeline-init-reaper").start(() -> PLATFORM.reapAllBut(pid));
         return true;
     }
 

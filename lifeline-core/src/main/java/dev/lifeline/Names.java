@@ -1,6 +1,6 @@
 package dev.lifeline;
 
-import dev.lifeline.internal.posix.NativePath;
+import dev.lifeline.internal.NativePath;
 import java.nio.charset.Charset;
 import java.nio.charset.CharsetEncoder;
 import java.nio.charset.StandardCharsets;

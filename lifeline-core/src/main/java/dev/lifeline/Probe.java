@@ -1,18 +1,17 @@
 package dev.lifeline;
 
-import dev.lifeline.internal.posix.BirthWatch;
-import dev.lifeline.internal.posix.Errno;
-import dev.lifeline.internal.posix.Fifo;
-import dev.lifeline.internal.posix.NativePath;
-import dev.lifeline.internal.posix.Strict;
-import dev.lifeline.internal.posix.Watch;
+import dev.lifeline.internal.BirthWatch;
+import dev.lifeline.internal.Concern;
+import dev.lifeline.internal.DeathWatch;
+import dev.lifeline.internal.NativePath;
+import dev.lifeline.internal.Outcome;
+import dev.lifeline.internal.Platform;
+import dev.lifeline.internal.Waiting;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.RejectedExecutionException;
 
 /**
  * The checker side: asks whether a process holds the beacon at one path, and, if its holder
@@ -52,6 +51,16 @@ import java.util.concurrent.RejectedExecutionException;
  * {@link Status} made once per probe.
  */
 public final class Probe {
+    /** A static final: with one implementation loaded, every call is inlined as if it were static. */
+    private static final Platform PLATFORM = Platform.current();
+
+    static {
+        // Load now what reporting a failure needs: with the descriptor table full (EMFILE) a class
+        // could no longer be read from a jar, and the report would be a NoClassDefFoundError
+        // instead of TOO_MANY_OPEN_FILES.
+        Failures.fault("EMFILE");
+    }
+
     private final NativePath path;
     private final List<String> warnings;
     private final Status alive;
@@ -81,9 +90,9 @@ public final class Probe {
      */
     public static Probe of(Path path) {
         Objects.requireNonNull(path, "path");
-        Fifo.requireSupported();
+        PLATFORM.requireSupported();
         NativePath nativePath = NativePath.of(path);
-        return new Probe(nativePath, List.copyOf(Strict.concerns(path, Strict.euid(), true)));
+        return new Probe(nativePath, PLATFORM.concerns(path, true).stream().map(Concern::text).toList());
     }
 
     /**
@@ -97,7 +106,7 @@ public final class Probe {
      * @return the holder's pid, if known
      */
     public java.util.OptionalLong holderPid() {
-        int pid = Fifo.holderPid(path);
+        int pid = PLATFORM.holderPid(path);
         return pid > 0 ? java.util.OptionalLong.of(pid) : java.util.OptionalLong.empty();
     }
 
@@ -124,22 +133,20 @@ public final class Probe {
      * failures come back as {@link Status.State#UNKNOWN} with their {@link Fault}.
      */
     public Status check() {
-        int outcome = Fifo.probe(path);
-        if (outcome == Fifo.ALIVE_PROMISED || outcome == Fifo.HUNG) {
-            return status(outcome, Fifo.lastBeatMillis(), Fifo.deadlineMillis());
-        }
-        return status(outcome, 0, 0);
+        Outcome outcome = Outcome.ofThisThread();
+        PLATFORM.probe(path, outcome);
+        return status(outcome);
     }
 
-    /** The Status for a probe outcome; the times matter only for ALIVE_PROMISED and HUNG. */
-    Status status(int outcome, long beatMillis, long deadlineMillis) {
-        return switch (outcome) {
-            case Fifo.ALIVE -> alive;
-            case Fifo.ALIVE_PROMISED -> promised(Status.State.ALIVE, beatMillis, deadlineMillis);
-            case Fifo.HUNG -> promised(Status.State.HUNG, beatMillis, deadlineMillis);
-            case Fifo.DEAD -> dead;
-            case Fifo.ABSENT -> absent;
-            default -> unknown(outcome);
+    /** The Status for a probe's outcome. */
+    Status status(Outcome outcome) {
+        return switch (outcome.verdict) {
+            case Outcome.ALIVE -> alive;
+            case Outcome.ALIVE_PROMISED -> promised(Status.State.ALIVE, outcome.beatMillis, outcome.deadlineMillis);
+            case Outcome.HUNG -> promised(Status.State.HUNG, outcome.beatMillis, outcome.deadlineMillis);
+            case Outcome.DEAD -> dead;
+            case Outcome.ABSENT -> absent;
+            default -> Failures.probe(path.path(), outcome);
         };
     }
 
@@ -167,27 +174,11 @@ public final class Probe {
      */
     public Status awaitDeath(Duration timeout) throws InterruptedException {
         long nanos = timeout.isNegative() ? 0 : saturatedNanos(timeout);
-        Watch watch = Watch.open(path);
+        DeathWatch watch = PLATFORM.deathWatch(path);
         if (watch == null) {
             return check();
         }
-        CompletableFuture<Integer> result = new CompletableFuture<>();
-        try {
-            Waiters.POOL.execute(() -> result.complete(watch.await(nanos)));
-        } catch (RejectedExecutionException e) {
-            watch.cancel();
-            throw e;
-        }
-        int outcome;
-        try {
-            outcome = result.get();
-        } catch (InterruptedException e) {
-            watch.cancel();
-            throw e;
-        } catch (ExecutionException e) {
-            throw new IllegalStateException(e.getCause());
-        }
-        return afterWait(outcome);
+        return afterWait(Waiting.get(Waiting.start(() -> watch.await(nanos), watch::cancel)));
     }
 
     /**
@@ -199,28 +190,15 @@ public final class Probe {
      * @return a future of the status after the death
      */
     public CompletableFuture<Status> onDeath() {
-        Watch watch = Watch.open(path);
+        DeathWatch watch = PLATFORM.deathWatch(path);
         if (watch == null) {
             return CompletableFuture.completedFuture(check());
         }
-        CompletableFuture<Status> future = new CompletableFuture<>();
-        future.whenComplete((status, failure) -> {
-            if (future.isCancelled()) {
-                watch.cancel();
-            }
-        });
-        try {
-            Waiters.POOL.execute(() -> {
-                int outcome = watch.await(-1);
-                if (outcome != Watch.CANCELLED) {
-                    future.complete(afterWait(outcome));
-                }
-            });
-        } catch (RejectedExecutionException e) {
-            watch.cancel();
-            future.completeExceptionally(e);
-        }
-        return future;
+        // A cancelled wait returns CANCELLED to a future that is already done: nothing to complete.
+        return Waiting.start(() -> {
+            int outcome = watch.await(-1);
+            return outcome == DeathWatch.CANCELLED ? null : afterWait(outcome);
+        }, watch::cancel);
     }
 
     /**
@@ -249,15 +227,7 @@ public final class Probe {
             // milliseconds to close for nothing (the kernel waits for a grace period).
             return now;
         }
-        CompletableFuture<Status> result = birth(nanos);
-        try {
-            return result.get();
-        } catch (InterruptedException e) {
-            result.cancel(false);
-            throw e;
-        } catch (ExecutionException e) {
-            throw new IllegalStateException(e.getCause());
-        }
+        return Waiting.get(birth(nanos));
     }
 
     /**
@@ -277,36 +247,18 @@ public final class Probe {
     private CompletableFuture<Status> birth(long timeoutNanos) {
         Path parent = path.path().toAbsolutePath().getParent();
         int[] errno = new int[1];
-        BirthWatch watch = BirthWatch.open(path, NativePath.of(parent == null ? Path.of("/") : parent), errno);
+        BirthWatch watch = PLATFORM.birthWatch(path, NativePath.of(parent == null ? Path.of("/") : parent), errno);
         if (watch == null) {
-            return CompletableFuture.completedFuture(Status.unknown(path.path(), Errno.fault(errno[0]),
-                    Errno.name(errno[0]), "eventfd: " + Errno.describe(errno[0])));
+            return CompletableFuture.completedFuture(Failures.unknown(path.path(), "eventfd", errno[0]));
         }
-        CompletableFuture<Status> future = new CompletableFuture<>();
-        future.whenComplete((status, failure) -> {
-            if (future.isCancelled()) {
-                watch.cancel();
-            }
-        });
-        try {
-            Waiters.POOL.execute(() -> {
-                // Released before the future completes: whoever waits on it may count descriptors.
-                Status status;
-                try {
-                    status = awaitBirth(watch, timeoutNanos);
-                } catch (RuntimeException | Error e) {
-                    watch.close();
-                    future.completeExceptionally(e);
-                    return;
-                }
+        return Waiting.start(() -> {
+            // Released before the future completes: whoever waits on it may count descriptors.
+            try {
+                return awaitBirth(watch, timeoutNanos);
+            } finally {
                 watch.close();
-                future.complete(status);
-            });
-        } catch (RejectedExecutionException e) {
-            watch.close();
-            future.completeExceptionally(e);
-        }
-        return future;
+            }
+        }, watch::cancel);
     }
 
     /** The loop: arm the watches, check, sleep until something happens; until held or timed out. */
@@ -327,7 +279,7 @@ public final class Probe {
                 return check();
             }
             if (r < 0) {
-                return Status.unknown(path.path(), Errno.fault(-r), Errno.name(-r), "poll: " + Errno.describe(-r));
+                return Failures.unknown(path.path(), "poll", -r);
             }
         }
     }
@@ -337,12 +289,12 @@ public final class Probe {
     }
 
     private Status afterWait(int outcome) {
-        if (outcome == Watch.DIED) {
+        if (outcome == DeathWatch.DIED) {
             Status now = check();
             return now.state() == Status.State.ALIVE || now.state() == Status.State.HUNG ? dead : now;
         }
         if (outcome < 0) {
-            return Status.unknown(path.path(), Errno.fault(-outcome), Errno.name(-outcome), "poll: " + Errno.describe(-outcome));
+            return Failures.unknown(path.path(), "poll", -outcome);
         }
         return check(); // timed out, or cancelled
     }
@@ -363,19 +315,6 @@ public final class Probe {
         Status fresh = Status.promised(path.path(), state, beat, deadline);
         promised = fresh;
         return fresh;
-    }
-
-    private Status unknown(int outcome) {
-        if (outcome > 0 && (outcome & Fifo.NOT_A_FIFO) != 0) {
-            return Status.unknown(path.path(), Fault.NOT_A_FIFO, null,
-                    "is " + Fifo.describeType(outcome) + ", not a FIFO");
-        }
-        int errno = -outcome;
-        if (errno == Errno.EISDIR) {
-            return Status.unknown(path.path(), Fault.NOT_A_FIFO, Errno.name(errno), "is a directory, not a FIFO");
-        }
-        Fault fault = Errno.fault(errno);
-        return Status.unknown(path.path(), fault, Errno.name(errno), "open: " + Errno.describe(errno));
     }
 
     @Override

@@ -1,7 +1,6 @@
 package dev.lifeline;
 
-import dev.lifeline.internal.posix.Datagram;
-import dev.lifeline.internal.posix.Errno;
+import dev.lifeline.internal.Platform;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Map;
@@ -103,9 +102,9 @@ public final class SystemdNotify {
      * @throws IOException if the datagram cannot be sent
      */
     public void send(String state) throws IOException {
-        int r = Datagram.send(socket, state);
+        int r = Platform.current().notify(socket, state);
         if (r < 0) {
-            throw new IOException("lifeline: sd_notify to " + socket + ": " + Errno.describe(-r) + " (" + Errno.name(-r) + ")");
+            throw Failures.io("sd_notify to " + socket, -r);
         }
     }
 

@@ -1,7 +1,9 @@
 package dev.lifeline;
 
-import dev.lifeline.internal.posix.Errno;
-import dev.lifeline.internal.posix.WatchLoop;
+import dev.lifeline.internal.NativePath;
+import dev.lifeline.internal.Outcome;
+import dev.lifeline.internal.Platform;
+import dev.lifeline.internal.WatchLoop;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Objects;
@@ -82,6 +84,11 @@ public final class Watcher implements AutoCloseable {
     private final ConcurrentHashMap<Path, Integer> ids = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<Integer, Watched> watched = new ConcurrentHashMap<>();
     private final AtomicInteger nextId = new AtomicInteger();
+    private final ConcurrentHashMap<Integer, Followed> followed = new ConcurrentHashMap<>();
+
+    /** A directory followed: what to tell whom. */
+    private record Followed(Path dir, Consumer<Path> appeared, Consumer<Path> created) {
+    }
 
     private static final class Watched {
         final Probe probe;
@@ -94,10 +101,30 @@ public final class Watcher implements AutoCloseable {
 
     private Watcher(Consumer<Change> listener, int[] errno) throws IOException {
         this.listener = listener;
-        this.loop = WatchLoop.start(this::changed, errno);
+        this.loop = Platform.current().watchLoop(new WatchLoop.Sink() {
+            @Override
+            public void changed(int id, Outcome outcome) {
+                Watcher.this.changed(id, outcome);
+            }
+
+            @Override
+            public void directoryAppeared(int id) {
+                Followed f = followed.get(id);
+                if (f != null) {
+                    deliver(f.appeared, f.dir);
+                }
+            }
+
+            @Override
+            public void entryCreated(int id, byte[] name) {
+                Followed f = followed.get(id);
+                if (f != null) {
+                    deliver(f.created, NativePath.resolve(f.dir, name));
+                }
+            }
+        }, errno);
         if (loop == null) {
-            throw new IOException("lifeline: cannot start a watcher: " + Errno.describe(errno[0])
-                    + " (" + Errno.name(errno[0]) + ")");
+            throw Failures.io("cannot start a watcher", errno[0]);
         }
     }
 
@@ -133,6 +160,43 @@ public final class Watcher implements AutoCloseable {
     }
 
     /**
+     * Follows a directory of beacons with this watcher's own inotify instance and thread, nothing
+     * polled: calls {@code appeared} with {@code dir} once it exists and is watched, so that a
+     * listing made then misses no entry (an entry made meanwhile is reported twice: watching a
+     * path twice does nothing), and again if events about it were lost; then {@code created} with
+     * each entry created in it or moved into it. A directory that does not exist yet is followed
+     * from the moment it appears (its nearest existing ancestor is watched meanwhile), and one
+     * removed is waited for again. Paths are reported as {@code dir} is given: the entries of a
+     * relative directory are relative. The callbacks run on the watcher's thread, and may call
+     * {@link #watch}; a directory that exists has been reported by the time this returns.
+     *
+     * @param dir the directory, existing or not
+     * @param appeared called with {@code dir} whenever a listing of it is due
+     * @param created called with each entry made in {@code dir}
+     * @return whether {@code dir} is a directory now (false: it is waited for)
+     * @throws IllegalStateException if the watcher is closed
+     */
+    public boolean followDirectory(Path dir, Consumer<Path> appeared, Consumer<Path> created) {
+        Objects.requireNonNull(appeared, "appeared");
+        Objects.requireNonNull(created, "created");
+        NativePath nativeDir = NativePath.of(dir);
+        boolean exists = java.nio.file.Files.isDirectory(dir);
+        int id = nextId.getAndIncrement();
+        followed.put(id, new Followed(dir, appeared, created));
+        loop.followDirectory(id, nativeDir);
+        return exists;
+    }
+
+    private void deliver(Consumer<Path> callback, Path path) {
+        try {
+            callback.accept(path);
+        } catch (RuntimeException failed) {
+            // A callback's failure must not stop the loop that serves every other beacon.
+            System.getLogger("dev.lifeline").log(System.Logger.Level.WARNING, "lifeline: a directory callback failed", failed);
+        }
+    }
+
+    /**
      * Stops watching {@code path}, releasing what the watcher held for it. No change is reported
      * for it after this returns... except one already being delivered.
      *
@@ -151,13 +215,13 @@ public final class Watcher implements AutoCloseable {
         return ids.size();
     }
 
-    private void changed(int id, int outcome, long beatMillis, long deadlineMillis) {
+    private void changed(int id, Outcome outcome) {
         long now = System.nanoTime();
         Watched w = watched.get(id);
         if (w == null) {
             return; // unwatched meanwhile
         }
-        Status status = w.probe.status(outcome, beatMillis, deadlineMillis);
+        Status status = w.probe.status(outcome);
         Status.State previous = w.last;
         w.last = status.state();
         listener.accept(new Change(status, previous, now));

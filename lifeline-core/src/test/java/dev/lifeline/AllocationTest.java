@@ -24,7 +24,7 @@ class AllocationTest {
         Path stale = dir.resolve("stale");
         ProbeTest.mkfifo(stale);
         // The holder is another process, as for any checker; a process that probes the beacon it
-        // holds itself also restores its POSIX lock after each check (see Fifo.closeFifo).
+        // holds itself also restores its POSIX lock after each check (see Fifos.closeFifo).
         try (Processes.Running holder = Processes.start("hold", live.toString())) {
             assertThat(holder.nextLine()).isEqualTo("held");
             Probe alive = Probe.of(live);

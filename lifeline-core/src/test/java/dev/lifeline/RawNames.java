@@ -2,7 +2,7 @@ package dev.lifeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.lifeline.internal.posix.NativePath;
+import dev.lifeline.internal.NativePath;
 import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

@@ -17,11 +17,11 @@ import org.junit.jupiter.api.io.TempDir;
  *     takes it over reads HUNG before it ever beats, and forever if it never does;
  *     Status.State.HUNG says "Only a holder that beats can be HUNG".
  * <li>The watcher never reports HUNG for a holder it first saw before its first beat: IN_ATTRIB is
- *     ignored while the last state is plain ALIVE (WatchLoop.matters), so no deadline timer is set.
+ *     ignored while the last state is plain ALIVE (InotifyWatches.matters), so no deadline timer is set.
  * <li>The watcher keeps saying ALIVE when a held beacon's name is removed: its directory mask
- *     (WatchLoop.DIR_MASK) has no IN_DELETE / IN_MOVED_FROM; probes say ABSENT meanwhile.
+ *     (InotifyWatches.DIR_MASK) has no IN_DELETE / IN_MOVED_FROM; probes say ABSENT meanwhile.
  * <li>Beacon.open that fails with EMFILE leaves a FIFO it created at the path: probes then say DEAD
- *     for a daemon that never started (Fifo.hold's plain mkfifo path does not remove its own FIFO
+ *     for a daemon that never started (FifoHold.hold's plain mkfifo path does not remove its own FIFO
  *     when the open after it fails).
  * </ol>
  */

@@ -86,7 +86,7 @@ class AgentNativeAccessTest {
             assertThat(attributes.getValue("Enable-Native-Access")).isNull();
             assertThat(jar.stream().map(e -> e.getName()))
                     .as("lifeline-core is inside, relocated; nothing else is")
-                    .contains("dev/lifeline/agent/shaded/Beacon.class", "dev/lifeline/agent/shaded/internal/posix/Fifo.class")
+                    .contains("dev/lifeline/agent/shaded/Beacon.class", "dev/lifeline/agent/shaded/internal/linux/LinuxPlatform.class")
                     .noneMatch(n -> n.startsWith("dev/lifeline/") && !n.startsWith("dev/lifeline/agent/") && n.endsWith(".class"))
                     .noneMatch(n -> n.endsWith("module-info.class"));
         }

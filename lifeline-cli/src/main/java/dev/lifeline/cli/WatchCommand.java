@@ -3,7 +3,6 @@ package dev.lifeline.cli;
 import dev.lifeline.Probe;
 import dev.lifeline.Status;
 import dev.lifeline.Watcher;
-import dev.lifeline.serve.Directories;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -32,12 +31,13 @@ import picocli.CommandLine.Spec;
  * {@code lifeline watch PATH... | DIR}: follows beacons with one {@link Watcher} and prints one
  * line per change of state, the first report of each path included:
  * {@code 2026-11-25T10:00:00.123Z /run/x alive -> dead}. A DIR means every beacon in it (FIFOs,
- * and supervision directories) now, and every FIFO that appears in it later: {@link Directories}
- * (inotify, on a platform thread) hands each new FIFO to the watcher. A DIR that does not exist
+ * and supervision directories) now, and every FIFO that appears in it later: the watcher follows
+ * the directory with its own inotify instance ({@link Watcher#followDirectory}) and this command
+ * hands it each new FIFO. A DIR that does not exist
  * yet (written with a trailing slash, see {@link Operands}) is followed once it appears.
  *
  * <p>It runs until SIGINT or SIGTERM, {@code --timeout} or {@code --count} lines, then closes the
- * watcher and the watch service, and exits 0; 1 only when {@code --timeout} ended it before
+ * watcher, and exits 0; 1 only when {@code --timeout} ended it before
  * {@code --count} lines came.
  */
 @Command(name = "watch",
@@ -142,7 +142,6 @@ public final class WatchCommand implements Callable<Integer> {
             err.flush();
             return Main.EXIT_UNKNOWN;
         }
-        Directories directories = null;
         try {
             List<Path> listings = new ArrayList<>();
             List<String> given = Operands.given(spec, paths.size());
@@ -160,7 +159,7 @@ public final class WatchCommand implements Callable<Integer> {
                 // followed once it appears, listed then.
                 AtomicBoolean starting = new AtomicBoolean(true);
                 java.util.concurrent.atomic.AtomicReference<IOException> unlisted = new java.util.concurrent.atomic.AtomicReference<>();
-                directories = Directories.start("lifeline-watch-directories", dir -> {
+                java.util.function.Consumer<Path> list = dir -> {
                     try {
                         List<Target> found = Target.in(dir);
                         if (found.isEmpty() && starting.get()) {
@@ -178,13 +177,14 @@ public final class WatchCommand implements Callable<Integer> {
                             err.flush();
                         }
                     }
-                }, path -> {
+                };
+                java.util.function.Consumer<Path> created = path -> {
                     if (!path.getFileName().toString().startsWith(".") && Target.isFifo(path)) {
                         follow(watcher, shown, err, new Target(path, path, null));
                     }
-                });
+                };
                 for (Path dir : listings) {
-                    if (!directories.follow(dir)) {
+                    if (!watcher.followDirectory(dir, list, created)) {
                         err.println("lifeline: " + dir + " does not exist yet; its beacons are reported once it appears");
                         err.flush();
                     }
@@ -206,9 +206,6 @@ public final class WatchCommand implements Callable<Integer> {
         } finally {
             stop.countDown();
             watcher.close();
-            if (directories != null) {
-                directories.close();
-            }
         }
         if (failed.get()) {
             err.println("lifeline: unable to watch: cannot write to standard output");

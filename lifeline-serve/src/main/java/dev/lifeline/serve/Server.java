@@ -59,7 +59,6 @@ public final class Server implements AutoCloseable {
     private final Watcher watcher;
     private final HttpServer http;
     private final ExecutorService handlers;
-    private final Directories directories;
     private final String host = hostName();
 
     /** How often {@code /events} sends the beacons that beat again, freshly checked. */
@@ -68,18 +67,16 @@ public final class Server implements AutoCloseable {
 
     private Server(InetSocketAddress listen, List<Path> beacons, List<Path> dirs) throws IOException {
         watcher = Watcher.start(board::changed);
-        Directories following = null;
         ExecutorService pool = null;
         HttpServer server = null;
         try {
-            following = Directories.start("lifeline-serve-directories", this::followAll, p -> {
-                if (isFifo(p)) {
-                    follow(p);
-                }
-            });
-            directories = following;
+            // The watcher's own inotify instance and thread follow the directories too.
             for (Path dir : dirs) {
-                directories.follow(dir);
+                watcher.followDirectory(dir, this::followAll, p -> {
+                    if (isFifo(p)) {
+                        follow(p);
+                    }
+                });
             }
             for (Path beacon : beacons) {
                 follow(beacon);
@@ -103,9 +100,6 @@ public final class Server implements AutoCloseable {
             // a library caller goes on without it.
             if (pool != null) {
                 pool.shutdownNow();
-            }
-            if (following != null) {
-                following.close();
             }
             watcher.close();
             throw e;
@@ -389,7 +383,6 @@ public final class Server implements AutoCloseable {
     public void close() {
         http.stop(0);
         handlers.shutdownNow();
-        directories.close();
         watcher.close();
     }
 

@@ -1,10 +1,9 @@
 package dev.lifeline.internal.posix;
 
-import dev.lifeline.Fault;
-
 /**
- * Linux errno values: names, descriptions and the one place that decides what each means to
- * lifeline. Internal usage only.
+ * errno values in lifeline's numbering, Linux's: names and descriptions. What each means to a
+ * user (its public fault) is decided by name, in the public package's one translator. Internal
+ * usage only.
  *
  * <p>Linux x86_64 and aarch64 share the asm-generic numbering, so one table serves both. The
  * descriptions are glibc's {@code strerror} texts, kept here so that building a message never
@@ -116,23 +115,5 @@ public final class Errno {
     public static String describe(int errno) {
         String text = errno >= 0 && errno < DESCRIPTIONS.length ? DESCRIPTIONS[errno] : null;
         return text != null ? text : "Unknown error " + errno;
-    }
-
-    /**
-     * What a failure means, for an errno that is not an answer in itself. ENXIO and ENOENT are
-     * answers (DEAD, ABSENT) and are decided by the caller, which knows what was asked.
-     */
-    public static Fault fault(int errno) {
-        return switch (errno) {
-            case EACCES, EPERM -> Fault.ACCESS_DENIED;
-            case ENOTDIR -> Fault.NOT_A_DIRECTORY;
-            case ENAMETOOLONG -> Fault.NAME_TOO_LONG;
-            case EMFILE, ENFILE -> Fault.TOO_MANY_OPEN_FILES;
-            case ELOOP -> Fault.SYMLINK_LOOP;
-            case EISDIR, ETXTBSY -> Fault.NOT_A_FIFO;
-            case EROFS -> Fault.READ_ONLY_FILE_SYSTEM;
-            case ENOSPC, EDQUOT -> Fault.NO_SPACE;
-            default -> Fault.OTHER;
-        };
     }
 }

@@ -1,5 +1,7 @@
 package dev.lifeline.internal.posix;
 
+import dev.lifeline.internal.Concern;
+import dev.lifeline.internal.Concern.Kind;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -25,7 +27,7 @@ import java.util.Set;
  * is loaded already, while linking new native calls costs milliseconds, which a command-line
  * check started by a probe every few seconds pays each time.
  */
-public final class Strict {
+final class Strict {
     /** File system types, as the mount table names them, on which a FIFO means one host only. */
     private static final Set<String> REMOTE = Set.of("nfs", "nfs4", "cifs", "smb3", "smbfs", "9p", "ceph",
             "glusterfs", "afs", "coda", "gfs2", "ocfs2", "lustre", "gpfs", "virtiofs", "beegfs", "orangefs",
@@ -44,8 +46,8 @@ public final class Strict {
      * directory's owner owns. Empty when all is well. Directories that do not exist are skipped:
      * they fail later, on their own terms; the existing ones above them are checked all the same.
      */
-    public static List<String> concerns(Path beacon, int uid, boolean forProbe) {
-        List<String> concerns = new ArrayList<>();
+    static List<Concern> concerns(Path beacon, int uid, boolean forProbe) {
+        List<Concern> concerns = new ArrayList<>();
         Path parent = beacon.toAbsolutePath().getParent();
         // The directories that really hold it, symbolic links resolved. Where the beacon's own
         // directory is missing (or a link on the way dangles or loops), the nearest one above it
@@ -78,8 +80,8 @@ public final class Strict {
         }
         String type = fileSystemType(fifoDir);
         if (REMOTE.contains(type) || type.startsWith("fuse.sshfs")) {
-            concerns.add(fifoDir + " is on " + type + ", a file system shared between hosts:"
-                    + " a FIFO there shows the readers of this host only");
+            concerns.add(new Concern(Kind.REMOTE_FILE_SYSTEM, fifoDir + " is on " + type
+                    + ", a file system shared between hosts: a FIFO there shows the readers of this host only"));
         }
         for (Path d = dir; d != null; d = d.getParent()) {
             Map<String, Object> attributes;
@@ -91,12 +93,12 @@ public final class Strict {
             int mode = (Integer) attributes.get("mode");
             int owner = (Integer) attributes.get("uid");
             if ((mode & 0002) != 0 && (mode & 01000) == 0) {
-                concerns.add(d + " is writable by others and not sticky (mode "
-                        + Integer.toOctalString(mode & 07777) + "): anyone can replace the beacon");
+                concerns.add(new Concern(Kind.WRITABLE_BY_OTHERS, d + " is writable by others and not sticky (mode "
+                        + Integer.toOctalString(mode & 07777) + "): anyone can replace the beacon"));
             }
             if (!forProbe && owner != 0 && owner != uid) {
-                concerns.add(d + " belongs to uid " + Integer.toUnsignedString(owner)
-                        + ", neither root nor uid " + Integer.toUnsignedString(uid) + ": that user can replace the beacon");
+                concerns.add(new Concern(Kind.FOREIGN_OWNER, d + " belongs to uid " + Integer.toUnsignedString(owner)
+                        + ", neither root nor uid " + Integer.toUnsignedString(uid) + ": that user can replace the beacon"));
             }
         }
         if (forProbe && parentExists) {
@@ -110,17 +112,17 @@ public final class Strict {
      * owner of its directory was put there by a third party (a member of a group that may write
      * the directory, say): worth a warning.
      */
-    private static void fifoOwner(Path beacon, Path dir, List<String> concerns) {
+    private static void fifoOwner(Path beacon, Path dir, List<Concern> concerns) {
         try {
             Map<String, Object> file = Files.readAttributes(beacon, "unix:mode,uid", LinkOption.NOFOLLOW_LINKS);
-            if (((Integer) file.get("mode") & Linux.S_IFMT) != Linux.S_IFIFO) {
+            if (((Integer) file.get("mode") & CallState.S_IFMT) != CallState.S_IFIFO) {
                 return;
             }
             int owner = (Integer) file.get("uid");
             int dirOwner = (Integer) Files.getAttribute(dir, "unix:uid");
             if (owner != 0 && owner != dirOwner) {
-                concerns.add(beacon + " is owned by uid " + Integer.toUnsignedString(owner)
-                        + ", not by root nor by uid " + Integer.toUnsignedString(dirOwner) + ", the owner of its directory");
+                concerns.add(new Concern(Kind.FOREIGN_FIFO, beacon + " is owned by uid " + Integer.toUnsignedString(owner)
+                        + ", not by root nor by uid " + Integer.toUnsignedString(dirOwner) + ", the owner of its directory"));
             }
         } catch (IOException | RuntimeException absent) {
             // nothing there yet, or not readable: nothing to say
@@ -135,17 +137,12 @@ public final class Strict {
         }
     }
 
-    /** Whether {@code concern}, one of {@link #concerns}, is about a remote file system. */
-    public static boolean isRemote(String concern) {
-        return concern.contains("a file system shared between hosts");
-    }
-
     /** The effective user id of this process: the owner of /proc/self. */
-    public static int euid() {
+    static int euid(Syscalls sys) {
         try {
             return (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid");
         } catch (IOException e) {
-            return LibC.geteuid();
+            return sys.geteuid();
         }
     }
 }

@@ -1,9 +1,6 @@
-package dev.lifeline.internal.posix;
+package dev.lifeline.internal;
 
 import java.io.ByteArrayOutputStream;
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystems;
@@ -13,10 +10,11 @@ import java.util.Arrays;
 import java.util.HexFormat;
 
 /**
- * A path as the kernel wants it: a NUL-terminated byte string in native memory, made once and
- * reused for every call, so that a steady-state check allocates nothing. Internal usage only.
+ * A path as the kernel wants it: its exact bytes, and their native form for the platform's calls
+ * (for the FFM backend a NUL-terminated string in native memory), made once and reused for every
+ * call, so that a steady-state check allocates nothing. Internal usage only.
  *
- * <p>Concurrency: immutable; the native bytes are never written after construction, so any number
+ * <p>Concurrency: immutable; the native form is never written after construction, so any number
  * of threads may pass the same instance to system calls at once.
  */
 public final class NativePath {
@@ -24,11 +22,11 @@ public final class NativePath {
     private static final Charset CHARSET = jnuCharset();
 
     private final Path path;
-    final MemorySegment segment;
+    private final Object nativeForm;
 
-    private NativePath(Path path, MemorySegment segment) {
+    private NativePath(Path path, Object nativeForm) {
         this.path = path;
-        this.segment = segment;
+        this.nativeForm = nativeForm;
     }
 
     /**
@@ -42,6 +40,11 @@ public final class NativePath {
             throw new ProviderMismatchException("lifeline needs a path of the default file system: " + path);
         }
         return of(path, bytes(path));
+    }
+
+    /** {@code text} as the bytes this JVM names files with: the one charset lifeline encodes with. */
+    public static byte[] encode(String text) {
+        return text.getBytes(CHARSET);
     }
 
     /** As {@link #of(Path)}, from the exact string to hand to the kernel. */
@@ -60,11 +63,7 @@ public final class NativePath {
                         + new String(bytes, CHARSET).replace("\0", "\\0"));
             }
         }
-        // An automatic arena: the bytes live exactly as long as something refers to this path.
-        MemorySegment segment = Arena.ofAuto().allocate(bytes.length + 1L);
-        MemorySegment.copy(bytes, 0, segment, ValueLayout.JAVA_BYTE, 0, bytes.length);
-        segment.set(ValueLayout.JAVA_BYTE, bytes.length, (byte) 0);
-        return new NativePath(path, segment);
+        return new NativePath(path, Platform.current().nativeForm(bytes));
     }
 
     /**
@@ -102,6 +101,28 @@ public final class NativePath {
         return Arrays.copyOfRange(absolute, prefix, end);
     }
 
+    /**
+     * The entry of {@code dir} whose name is {@code name}, the kernel's bytes. A name this JVM's
+     * charset cannot decode without loss is looked up in a listing of {@code dir}, whose entries
+     * keep the kernel's bytes; if it is gone already, a path with the decoded name stands for it.
+     */
+    public static Path resolve(Path dir, byte[] name) {
+        String decoded = new String(name, CHARSET);
+        if (Arrays.equals(decoded.getBytes(CHARSET), name)) {
+            return dir.resolve(decoded);
+        }
+        try (java.nio.file.DirectoryStream<Path> entries = java.nio.file.Files.newDirectoryStream(dir)) {
+            for (Path entry : entries) {
+                if (Arrays.equals(bytes(entry.getFileName()), name)) {
+                    return entry;
+                }
+            }
+        } catch (java.io.IOException | RuntimeException unlistable) {
+            // gone, or not ours to list: the decoded name is the best there is
+        }
+        return dir.resolve(decoded);
+    }
+
     /** The bytes of a URI's raw path: {@code %XX} is the byte XX, anything else an ASCII byte. */
     private static byte[] unescape(String raw) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(raw.length());
@@ -115,6 +136,11 @@ public final class NativePath {
             }
         }
         return out.toByteArray();
+    }
+
+    /** What {@link Platform#nativeForm} made of the bytes: for the platform's own calls alone. */
+    public Object nativeForm() {
+        return nativeForm;
     }
 
     public Path path() {

@@ -1,4 +1,4 @@
-package dev.lifeline.internal.posix;
+package dev.lifeline.internal;
 
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,4 +1,4 @@
-package dev.lifeline.internal.posix;
+package dev.lifeline.internal.linux;
 
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;

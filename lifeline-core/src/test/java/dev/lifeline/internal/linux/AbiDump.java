@@ -1,4 +1,6 @@
-package dev.lifeline.internal.posix;
+package dev.lifeline.internal.linux;
+
+import dev.lifeline.internal.posix.Errno;
 
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
@@ -7,8 +9,8 @@ import java.util.Map;
 
 /**
  * Every number lifeline passes to or reads from the kernel and the C library, as this JVM's
- * {@link Linux} and {@link Errno} have them: {@code NAME=value}, one per line. Run with
- * {@code -Dos.arch=aarch64} on any host, it prints the aarch64 values, since {@link Linux}
+ * {@link Abi} and {@link Errno} have them: {@code NAME=value}, one per line. Run with
+ * {@code -Dos.arch=aarch64} on any host, it prints the aarch64 values, since {@link Abi}
  * decides the architecture from that property alone; nothing here calls native code.
  */
 public final class AbiDump {
@@ -19,17 +21,19 @@ public final class AbiDump {
         constants().forEach((name, value) -> System.out.println(name + "=" + value));
     }
 
-    /** Linux.X and Errno.X for each numeric static final field, and Errno.NAMES[n] as errno.NAME=n. */
+    /** Abi.X and Errno.X for each numeric static final field, and Errno.NAMES[n] as errno.NAME=n. */
     static Map<String, Long> constants() throws IllegalAccessException {
         Map<String, Long> constants = new LinkedHashMap<>();
-        for (Class<?> type : new Class<?>[] {Linux.class, Errno.class}) {
+        for (Class<?> type : new Class<?>[] {Abi.class, Errno.class}) {
             for (Field field : type.getDeclaredFields()) {
                 int modifiers = field.getModifiers();
                 if (!Modifier.isStatic(modifiers) || !Modifier.isFinal(modifiers) || !field.getType().isPrimitive()) {
                     continue;
                 }
                 field.setAccessible(true);
-                constants.put(type.getSimpleName() + "." + field.getName(), ((Number) field.get(null)).longValue());
+                // Named as AbiTest's table names them; Abi was called Linux before the backend had a package.
+                String owner = type == Abi.class ? "Linux" : type.getSimpleName();
+                constants.put(owner + "." + field.getName(), ((Number) field.get(null)).longValue());
             }
         }
         Field names;

@@ -1,14 +1,20 @@
-package dev.lifeline.internal.posix;
+package dev.lifeline.internal.linux;
 
+import static dev.lifeline.internal.linux.Abi.AF_UNIX;
+import static dev.lifeline.internal.linux.Abi.SOCK_DGRAM;
+import static dev.lifeline.internal.linux.Abi.SUN_PATH;
+import static dev.lifeline.internal.linux.Abi.SUN_PATH_MAX;
+import static dev.lifeline.internal.linux.Downcalls.ERRNO;
+import static dev.lifeline.internal.linux.Downcalls.link;
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import dev.lifeline.internal.posix.Errno;
 import java.lang.invoke.MethodHandle;
 import java.nio.charset.StandardCharsets;
 
@@ -19,26 +25,16 @@ import java.nio.charset.StandardCharsets;
  * <p>An address starting with {@code @} is in the abstract namespace (the {@code @} becomes a
  * NUL byte and no terminator follows), as systemd hands out in {@code NOTIFY_SOCKET}.
  */
-public final class Datagram {
-    private static final int AF_UNIX = 1;
-    private static final int SOCK_DGRAM = 2;
-    /** struct sockaddr_un: sa_family_t (u16), then sun_path[108]. */
-    private static final int SUN_PATH = 2;
-    private static final int SUN_PATH_MAX = 108;
-
-    private static final Linker LINKER = Linker.nativeLinker();
-    private static final Linker.Option ERRNO = Linker.Option.captureCallState("errno");
-
+final class Datagram {
     private Datagram() {
     }
 
     private static final class Socket {
-        static final MethodHandle MH = LINKER.downcallHandle(LINKER.defaultLookup().find("socket").orElseThrow(),
-                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT), ERRNO);
+        static final MethodHandle MH = link("socket", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT), ERRNO);
     }
 
     private static final class SendTo {
-        static final MethodHandle MH = LINKER.downcallHandle(LINKER.defaultLookup().find("sendto").orElseThrow(),
+        static final MethodHandle MH = link("sendto",
                 FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT), ERRNO);
     }
 
@@ -46,13 +42,13 @@ public final class Datagram {
      * Sends {@code message} to the datagram socket at {@code address}: 0, or minus errno. A new
      * socket per message: notifications are rare, and nothing is left open between them.
      */
-    public static int send(String address, String message) {
+    static int send(String address, String message) {
         byte[] path = address.getBytes(StandardCharsets.UTF_8);
         boolean abstractName = path.length > 0 && path[0] == '@';
         if (path.length == 0 || path.length >= SUN_PATH_MAX) {
             return -Errno.EINVAL;
         }
-        LibC.Scratch s = LibC.scratch();
+        Scratch s = Scratch.get();
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment sockaddr = arena.allocate(SUN_PATH + SUN_PATH_MAX, 2);
             sockaddr.set(ValueLayout.JAVA_SHORT, 0, (short) AF_UNIX);
@@ -65,7 +61,7 @@ public final class Datagram {
             byte[] bytes = message.getBytes(StandardCharsets.UTF_8);
             MemorySegment payload = arena.allocate(Math.max(1, bytes.length));
             MemorySegment.copy(bytes, 0, payload, ValueLayout.JAVA_BYTE, 0, bytes.length);
-            int fd = (int) Socket.MH.invokeExact(s.errno, AF_UNIX, SOCK_DGRAM | Linux.O_CLOEXEC, 0);
+            int fd = (int) Socket.MH.invokeExact(s.errno, AF_UNIX, SOCK_DGRAM | Abi.O_CLOEXEC, 0);
             if (fd < 0) {
                 return -s.errno();
             }
@@ -73,7 +69,7 @@ public final class Datagram {
                 long r = (long) SendTo.MH.invokeExact(s.errno, fd, payload, (long) bytes.length, 0, sockaddr, length);
                 return r >= 0 ? 0 : -s.errno();
             } finally {
-                LibC.close(s, fd);
+                LinuxSyscalls.close(s, fd);
             }
         } catch (Throwable t) {
             if (t instanceof RuntimeException re) {

@@ -1,9 +1,9 @@
-package dev.lifeline.internal.posix;
+package dev.lifeline.internal.linux;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.lifeline.internal.posix.Errno;
 import java.io.IOException;
-import java.lang.reflect.Field;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,7 +19,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * Every constant and struct offset lifeline hard-codes, checked against the C library's own
- * headers for each architecture it claims, by the compiler: the values {@link Linux} and
+ * headers for each architecture it claims, by the compiler: the values {@link Abi} and
  * {@link Errno} have with {@code os.arch} set to that architecture (in a child JVM) become
  * {@code _Static_assert}s in a C file that the cross compiler for that architecture must accept.
  * Nothing runs on the foreign architecture, so aarch64 is checked on an x86_64 host (and the
@@ -50,37 +50,24 @@ class AbiTest {
             Map.entry("Linux.STX_DEV_MAJOR", "offsetof(struct statx, stx_dev_major)"),
             Map.entry("Linux.STX_DEV_MINOR", "offsetof(struct statx, stx_dev_minor)"),
             Map.entry("Linux.SIGINFO_SIZE", "sizeof(siginfo_t)"),
-            Map.entry("Linux.SIGINFO_PID", "offsetof(siginfo_t, si_pid)"));
+            Map.entry("Linux.SIGINFO_PID", "offsetof(siginfo_t, si_pid)"),
+            Map.entry("Linux.POLLFD_FD", "offsetof(struct pollfd, fd)"),
+            Map.entry("Linux.POLLFD_EVENTS", "offsetof(struct pollfd, events)"),
+            Map.entry("Linux.POLLFD_REVENTS", "offsetof(struct pollfd, revents)"),
+            Map.entry("Linux.INOTIFY_EVENT_WD", "offsetof(struct inotify_event, wd)"),
+            Map.entry("Linux.INOTIFY_EVENT_MASK", "offsetof(struct inotify_event, mask)"),
+            Map.entry("Linux.INOTIFY_EVENT_COOKIE", "offsetof(struct inotify_event, cookie)"),
+            Map.entry("Linux.INOTIFY_EVENT_LEN", "offsetof(struct inotify_event, len)"),
+            Map.entry("Linux.INOTIFY_EVENT_SIZE", "sizeof(struct inotify_event)"),
+            Map.entry("Linux.STATX_TIMESTAMP_SEC", "offsetof(struct statx_timestamp, tv_sec)"),
+            Map.entry("Linux.STATX_TIMESTAMP_NSEC", "offsetof(struct statx_timestamp, tv_nsec)"),
+            Map.entry("Linux.SUN_PATH", "offsetof(struct sockaddr_un, sun_path)"),
+            Map.entry("Linux.SUN_PATH_MAX", "sizeof(((struct sockaddr_un *) 0)->sun_path)"));
 
     /** Buffers lifeline allocates for glibc's opaque types: large enough is what matters. */
     private static final Map<String, String> AT_LEAST = Map.of(
             "Linux.SPAWN_ACTIONS_SIZE", "sizeof(posix_spawn_file_actions_t)",
             "Linux.SPAWN_ATTR_SIZE", "sizeof(posix_spawnattr_t)");
-
-    /**
-     * Layouts written as literal offsets where they are used (Watch, BirthWatch, WatchLoop: pollfd
-     * and inotify_event; Fifo: statx_timestamp) and Datagram's socket constants: C expression, value.
-     */
-    private static final Map<String, Long> LITERALS = literals();
-
-    private static Map<String, Long> literals() {
-        Map<String, Long> literals = new LinkedHashMap<>();
-        literals.put("offsetof(struct pollfd, fd)", 0L);
-        literals.put("offsetof(struct pollfd, events)", 4L);
-        literals.put("offsetof(struct pollfd, revents)", 6L);
-        literals.put("offsetof(struct inotify_event, wd)", 0L);
-        literals.put("offsetof(struct inotify_event, mask)", 4L);
-        literals.put("offsetof(struct inotify_event, cookie)", 8L);
-        literals.put("offsetof(struct inotify_event, len)", 12L);
-        literals.put("sizeof(struct inotify_event)", 16L);
-        literals.put("offsetof(struct statx_timestamp, tv_sec)", 0L);
-        literals.put("offsetof(struct statx_timestamp, tv_nsec)", 8L);
-        literals.put("AF_UNIX", (long) datagram("AF_UNIX"));
-        literals.put("SOCK_DGRAM", (long) datagram("SOCK_DGRAM"));
-        literals.put("offsetof(struct sockaddr_un, sun_path)", (long) datagram("SUN_PATH"));
-        literals.put("sizeof(((struct sockaddr_un *) 0)->sun_path)", (long) datagram("SUN_PATH_MAX"));
-        return literals;
-    }
 
     @TempDir
     Path dir;
@@ -93,8 +80,7 @@ class AbiTest {
         String source = cSource(constants);
         List<String> errors = compile(compiler, source);
         assertThat(errors).as(compiler + " on the constants of " + arch + ":\n" + source).isEmpty();
-        System.out.println("abi " + arch + ": " + constants.size() + " constants and " + LITERALS.size()
-                + " literal layouts accepted by " + compiler);
+        System.out.println("abi " + arch + ": " + constants.size() + " constants accepted by " + compiler);
     }
 
     /** Errno's descriptions are glibc's strerror texts, kept in Java; this host's glibc agrees. */
@@ -170,8 +156,6 @@ class AbiTest {
             c.append(macro).append("(\"").append(name).append("\", ").append(expression).append(", ")
                     .append(value).append("LL);\n");
         });
-        LITERALS.forEach((expression, value) -> c.append("SAME(\"literal\", ").append(expression).append(", ")
-                .append(value).append("LL);\n"));
         return c.toString();
     }
 
@@ -214,15 +198,5 @@ class AbiTest {
             errors.add(out);
         }
         return errors;
-    }
-
-    private static int datagram(String name) {
-        try {
-            Field field = Datagram.class.getDeclaredField(name);
-            field.setAccessible(true);
-            return field.getInt(null);
-        } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException("Datagram." + name + " is gone: update AbiTest", e);
-        }
     }
 }

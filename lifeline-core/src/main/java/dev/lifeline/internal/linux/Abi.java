@@ -1,16 +1,18 @@
-package dev.lifeline.internal.posix;
+package dev.lifeline.internal.linux;
 
 import java.util.Locale;
 
 /**
- * Every constant and struct offset lifeline uses, per Linux architecture. Internal usage only.
+ * Every constant and struct offset lifeline passes to or reads from Linux and its C library, per
+ * architecture, and nowhere else: {@code AbiTest} checks each against the headers. Internal usage
+ * only.
  *
  * <p>The values are those of the kernel's uapi headers. Most flags are shared by x86_64 and
  * aarch64; {@code O_NOFOLLOW} and {@code O_DIRECTORY} are not, which is why the architecture is
  * decided once here and nowhere else. {@code struct statx} has one layout on every architecture,
  * unlike {@code struct stat}, which is why lifeline asks {@code statx} and never {@code fstat}.
  */
-final class Linux {
+final class Abi {
     static final String ARCH = arch();
 
     static final int O_RDONLY = 0;
@@ -70,11 +72,14 @@ final class Linux {
     /** tv_nsec value asking futimens for the current time. */
     static final long UTIME_NOW = (1L << 30) - 1;
 
+    /** struct pollfd: int fd, short events, short revents. */
+    static final long POLLFD_FD = 0;
+    static final long POLLFD_EVENTS = 4;
+    static final long POLLFD_REVENTS = 6;
     static final short POLLIN = 0x1;
     static final short POLLERR = 0x8;
     static final short POLLHUP = 0x10;
     static final short POLLNVAL = 0x20;
-    /** struct pollfd: int fd, short events, short revents. */
     static final long POLLFD_SIZE = 8;
 
     static final int EPOLL_CLOEXEC = O_CLOEXEC;
@@ -105,11 +110,23 @@ final class Linux {
     static final int IN_IGNORED = 0x8000;
     static final int IN_ONLYDIR = 0x01000000;
 
+    /** struct inotify_event: int wd, u32 mask, u32 cookie, u32 len, then the name (len bytes, NUL-padded). */
+    static final long INOTIFY_EVENT_WD = 0;
+    static final long INOTIFY_EVENT_MASK = 4;
+    static final long INOTIFY_EVENT_COOKIE = 8;
+    static final long INOTIFY_EVENT_LEN = 12;
+    static final long INOTIFY_EVENT_SIZE = 16;
+
     static final int EFD_NONBLOCK = O_NONBLOCK;
     static final int EFD_CLOEXEC = O_CLOEXEC;
 
+    static final int AF_UNIX = 1;
+    static final int SOCK_DGRAM = 2;
+    /** struct sockaddr_un: sa_family_t (u16), then sun_path[108]. */
+    static final int SUN_PATH = 2;
+    static final int SUN_PATH_MAX = 108;
+
     static final int S_IFMT = 0xF000;
-    static final int S_IFDIR = 0x4000;
     static final int S_IFIFO = 0x1000;
 
     // struct statx: the fields read here, with the mask bits that ask for them.
@@ -124,19 +141,17 @@ final class Linux {
     static final long STX_MODE = 28;
     static final long STX_INO = 32;
     /** struct statx_timestamp: s64 tv_sec at +0, u32 tv_nsec at +8. */
+    static final long STATX_TIMESTAMP_SEC = 0;
+    static final long STATX_TIMESTAMP_NSEC = 8;
     static final long STX_ATIME = 64;
     static final long STX_MTIME = 112;
     static final long STX_DEV_MAJOR = 136;
     static final long STX_DEV_MINOR = 140;
 
-    private Linux() {
+    private Abi() {
     }
 
-    /**
-     * The architecture, or null where lifeline does not serve the platform. Never throws: an
-     * exception here would surface as an ExceptionInInitializerError once and as a bare
-     * NoClassDefFoundError ever after, instead of a clear message every time.
-     */
+    /** The architecture, from {@code os.arch} alone, so that AbiDump can ask for another's values. */
     private static String arch() {
         String os = System.getProperty("os.name", "?");
         String arch = System.getProperty("os.arch", "?").toLowerCase(Locale.ROOT);
@@ -148,13 +163,5 @@ final class Linux {
             case "aarch64", "arm64" -> "aarch64";
             default -> null;
         };
-    }
-
-    /** Throws, with a plain message, unless this is a platform lifeline serves. */
-    static void requireSupported() {
-        if (ARCH == null) {
-            throw new UnsupportedOperationException("lifeline supports Linux on x86_64 and aarch64; this is "
-                    + System.getProperty("os.name") + " on " + System.getProperty("os.arch"));
-        }
     }
 }
