@@ -177,8 +177,8 @@ public final class DemoCommand implements Callable<Integer> {
 
     private void expect(Probe probe, Status.State expected) throws Unexpected {
         Status status = probe.check();
-        say("check: " + CheckCommand.human(status, Instant.now()) + "   [lifeline check exits "
-                + CheckCommand.exitCode(status.state()) + "]");
+        say("check: " + Answers.human(status, Instant.now()) + "   [lifeline check exits "
+                + Answers.exitCode(status.state()) + "]");
         if (status.state() != expected) {
             throw new Unexpected("expected " + expected + " for " + probe.path() + ", got " + status);
         }

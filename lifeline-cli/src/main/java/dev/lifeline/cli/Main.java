@@ -93,7 +93,7 @@ public final class Main {
      * 4 (unknown). Other codes stay as they are.
      */
     static int forLauncher(int code) {
-        if (code == CheckCommand.EXIT_HUNG) {
+        if (code == Answers.EXIT_HUNG) {
             return 250;
         }
         return code >= 0 && code < 50 ? 200 + code : code;

@@ -88,19 +88,15 @@ public final class WaitCommand implements Callable<Integer> {
         try {
             probe = Probe.of(path);
         } catch (UnsupportedOperationException | IllegalArgumentException | IllegalCallerException e) {
-            err.println("lifeline: unable to " + what + ": " + Main.show(e.getMessage()));
-            err.flush();
-            return CheckCommand.answer(out, err, output, what, Main.show(path) + ": unknown",
-                    CheckCommand.json(path, Status.State.UNKNOWN, null, null, null, null, e.getMessage()),
-                    Main.EXIT_UNKNOWN);
+            return Answers.cannotCheck(out, err, output, what, path, e);
         }
         Status status = event.dead ? awaitDeath(probe) : awaitAlive(probe);
         Instant now = Instant.now();
         if (status.state() == Status.State.UNKNOWN) {
-            CheckCommand.unknown(err, what, status);
+            Answers.unknown(err, what, status);
         }
-        return CheckCommand.answer(out, err, output, what, CheckCommand.human(status, now),
-                CheckCommand.json(status), exitCode(status.state()));
+        return Answers.answer(out, err, output, what, Answers.human(status, now), status.toJson(),
+                exitCode(status.state()));
     }
 
     private Status awaitDeath(Probe probe) throws InterruptedException {

@@ -130,7 +130,7 @@ public final class WatchCommand implements Callable<Integer> {
                     return;
                 }
                 if (change.status().state() == Status.State.UNKNOWN) {
-                    CheckCommand.unknown(err, "watch " + Main.show(target.path()), change.status());
+                    Answers.unknown(err, "watch " + Main.show(target.path()), change.status());
                 }
                 if (count != null && printed.incrementAndGet() >= count) {
                     counted.set(true);
@@ -221,19 +221,17 @@ public final class WatchCommand implements Callable<Integer> {
 
     private static void follow(Watcher watcher, Map<Path, Target> shown, PrintWriter err, Target target) {
         shown.putIfAbsent(target.beacon(), target);
-        CheckCommand.warn(err, Probe.of(target.beacon()));
+        Answers.warn(err, Probe.of(target.beacon()));
         watcher.watch(target.beacon());
     }
 
     /** The human line, or with --json the object, for one change. */
     String line(Target target, Status status, Status.State previous, Instant now) {
         if (format.json) {
-            StringBuilder time = new StringBuilder();
-            CheckCommand.member(time, "time", now.truncatedTo(ChronoUnit.MILLIS).toString());
-            return CheckCommand.json(target, time.append(',').toString(), previous, status, null);
+            return Answers.json(target, now.truncatedTo(ChronoUnit.MILLIS).toString(), previous, status, null);
         }
         return TIME.format(now) + " " + Main.show(target.path()) + " "
-                + (previous == null ? "" : CheckCommand.name(previous) + " -> ") + CheckCommand.name(status.state());
+                + (previous == null ? "" : Answers.name(previous) + " -> ") + Answers.name(status.state());
     }
 
     private static long saturatedNanos(Duration d) {

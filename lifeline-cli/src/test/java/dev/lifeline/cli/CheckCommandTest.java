@@ -61,12 +61,12 @@ class CheckCommandTest {
             Status alive = Probe.of(path).check();
             assertThat(alive.state()).isEqualTo(Status.State.ALIVE);
             Instant beat = alive.lastBeat().orElseThrow();
-            assertThat(CheckCommand.human(alive, beat.plusMillis(400)))
+            assertThat(Answers.human(alive, beat.plusMillis(400)))
                     .isEqualTo(path + ": alive (last beat 0.4 s ago, next due in 1.6 s)");
             // The verdict is the probe's; the words follow it even when "now" says otherwise.
-            assertThat(CheckCommand.human(alive, beat.plusMillis(2500)))
+            assertThat(Answers.human(alive, beat.plusMillis(2500)))
                     .isEqualTo(path + ": alive (last beat 2.5 s ago, next due in 0.0 s)");
-            assertThat(CheckCommand.human(alive, beat.minusMillis(300)))
+            assertThat(Answers.human(alive, beat.minusMillis(300)))
                     .as("the clock went back since the beat")
                     .isEqualTo(path + ": alive (last beat 0.3 s in the future, next due in 2.3 s)");
 
@@ -74,12 +74,12 @@ class CheckCommandTest {
             Probe probe = Probe.of(path);
             Status hung = Cli.poll("hung", probe::check, s -> s.state() == Status.State.HUNG, Duration.ofSeconds(10));
             Instant hungBeat = hung.lastBeat().orElseThrow();
-            assertThat(CheckCommand.human(hung, hungBeat.plusMillis(12_301)))
+            assertThat(Answers.human(hung, hungBeat.plusMillis(12_301)))
                     .isEqualTo(path + ": hung (last beat 12.3 s ago, deadline passed 12.3 s ago)");
-            assertThat(CheckCommand.human(hung, hungBeat.plusMillis(12_250)))
+            assertThat(Answers.human(hung, hungBeat.plusMillis(12_250)))
                     .as("to the nearest tenth")
                     .isEqualTo(path + ": hung (last beat 12.3 s ago, deadline passed 12.2 s ago)");
-            assertThat(CheckCommand.json(hung)).isEqualTo("{\"path\":\"" + path + "\",\"status\":\"hung\",\"last_beat\":\""
+            assertThat(hung.toJson()).isEqualTo("{\"path\":\"" + path + "\",\"status\":\"hung\",\"last_beat\":\""
                     + hungBeat + "\",\"deadline\":\"" + hungBeat.plusMillis(1) + "\"}");
         }
     }
@@ -216,7 +216,7 @@ class CheckCommandTest {
     @Test
     void jsonStringsEscapeQuotesBackslashesAndControls() {
         StringBuilder b = new StringBuilder();
-        CheckCommand.string(b, "q\" b\\ n\n r\r t\t nul\u0000 us\u001f é €");
+        dev.lifeline.StatusJson.appendString(b, "q\" b\\ n\n r\r t\t nul\u0000 us\u001f é €");
         assertThat(b).hasToString("\"q\\\" b\\\\ n\\n r\\r t\\t nul\\u0000 us\\u001f é €\"");
     }
 
