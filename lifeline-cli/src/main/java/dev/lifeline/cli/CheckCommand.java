@@ -45,7 +45,7 @@ public final class CheckCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(paramLabel = "PATH", description = "The beacon to check.", converter = Main.PathConverter.class)
+    @Parameters(paramLabel = "PATH", description = "The beacon to check.", converter = Converters.PathConverter.class)
     Path path;
 
     @ArgGroup(exclusive = true)

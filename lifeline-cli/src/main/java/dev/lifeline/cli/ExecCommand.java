@@ -45,7 +45,7 @@ public final class ExecCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "PATH", converter = Main.PathConverter.class,
+    @Parameters(index = "0", paramLabel = "PATH", converter = Converters.PathConverter.class,
             description = "Where the beacon lives; a bare NAME lives in the default beacon directory.")
     Path path;
 

@@ -56,7 +56,7 @@ public final class RunCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "PATH", converter = Main.PathConverter.class,
+    @Parameters(index = "0", paramLabel = "PATH", converter = Converters.PathConverter.class,
             description = "Where the beacon lives; a bare NAME lives in the default beacon directory.")
     Path path;
 
@@ -73,7 +73,7 @@ public final class RunCommand implements Callable<Integer> {
                     + " makes progress), promising --heartbeat: a CMD whose progress stops reads HUNG.")
     Path heartbeatFrom;
 
-    @Option(names = "--heartbeat", paramLabel = "DURATION", converter = HoldCommand.HeartbeatConverter.class,
+    @Option(names = "--heartbeat", paramLabel = "DURATION", converter = Converters.HeartbeatConverter.class,
             description = "With --heartbeat-from: the promise each beat makes (such as 30s).")
     java.time.Duration heartbeat;
 

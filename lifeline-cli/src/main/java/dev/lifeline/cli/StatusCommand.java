@@ -53,7 +53,7 @@ public final class StatusCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(paramLabel = "DIR|PATH", arity = "0..*", converter = Main.PathConverter.class,
+    @Parameters(paramLabel = "DIR|PATH", arity = "0..*", converter = Converters.PathConverter.class,
             description = "Directories of beacons, beacons, or supervision directories. Default: the default beacon directory.")
     List<Path> paths = new ArrayList<>();
 

@@ -55,7 +55,7 @@ public final class WaitCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(paramLabel = "PATH", description = "The beacon to wait on.", converter = Main.PathConverter.class)
+    @Parameters(paramLabel = "PATH", description = "The beacon to wait on.", converter = Converters.PathConverter.class)
     Path path;
 
     @ArgGroup(exclusive = true, multiplicity = "1")
@@ -71,7 +71,7 @@ public final class WaitCommand implements Callable<Integer> {
         boolean alive;
     }
 
-    @Option(names = "--timeout", paramLabel = "DURATION", converter = HoldCommand.DurationConverter.class,
+    @Option(names = "--timeout", paramLabel = "DURATION", converter = Converters.DurationConverter.class,
             description = "Give up after this long: 500ms, 30s, 5m, 1h, 1d, or ISO-8601 such as PT1M30S."
                     + " Default: wait for ever.")
     Duration timeout;

@@ -72,11 +72,11 @@ public final class WatchCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(paramLabel = "PATH", arity = "1..*", converter = Main.PathConverter.class,
+    @Parameters(paramLabel = "PATH", arity = "1..*", converter = Converters.PathConverter.class,
             description = "Beacons, supervision directories, or directories of beacons to follow.")
     List<Path> paths;
 
-    @Option(names = "--timeout", paramLabel = "DURATION", converter = HoldCommand.DurationConverter.class,
+    @Option(names = "--timeout", paramLabel = "DURATION", converter = Converters.DurationConverter.class,
             description = "End after this long: 500ms, 30s, 5m, 1h, 1d, or ISO-8601. Default: until a signal.")
     Duration timeout;
 
