@@ -179,7 +179,7 @@ public final class WatchCommand implements Callable<Integer> {
                         }
                     }
                 }, path -> {
-                    if (!path.getFileName().toString().startsWith(".") && Target.isFifo(path)) {
+                    if (Target.isListedFifo(path)) {
                         follow(watcher, shown, err, new Target(path, path, null));
                     }
                 });
