@@ -13,6 +13,9 @@ import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -222,6 +225,32 @@ class CheckCommandTest {
 
     /** {@code Instant.toString()} of a beat: UTC, milliseconds when there are any. */
     static final String ISO_UTC = "\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d(\\.\\d{3})?Z";
+
+    /**
+     * check through picocli (help, and the forms FastCheck leaves to it) loads nothing of lifeline
+     * serve or of the Prometheus client either: the command tree names ServeCommand, but only its
+     * call() touches serve. Read from the JVM's own class-loading log.
+     */
+    @Test
+    void checkThroughPicocliLoadsNoClassOfServeOrPrometheus() throws Exception {
+        Path stale = dir.resolve("stale");
+        Cli.run(List.of("mkfifo", stale.toString()), null, Map.of());
+        Path log = dir.resolve("classes.log");
+        Map<List<String>, Integer> exits = Map.of(
+                List.of("check", "--help"), 0,
+                List.of("check", "--", stale.toString()), 1,
+                List.of("check", "--json", "--", stale.toString()), 1);
+        for (Map.Entry<List<String>, Integer> e : exits.entrySet()) {
+            List<String> command = new ArrayList<>(Cli.java(e.getKey().toArray(String[]::new)));
+            command.add(3, "-Xlog:class+load=info:file=" + log);
+            Cli.Result r = Cli.run(command, null, Map.of());
+            assertThat(r.exitCode()).as(r.toString()).isEqualTo(e.getValue());
+            List<String> loaded = Files.readAllLines(log);
+            assertThat(loaded).as("classes loaded").anyMatch(line -> line.contains(" picocli.CommandLine "));
+            assertThat(loaded).as(String.join(" ", e.getKey()) + ": classes of serve or Prometheus")
+                    .noneMatch(line -> line.contains(" dev.lifeline.serve.") || line.contains(" io.prometheus."));
+        }
+    }
 
     static boolean isFifo(Path path) throws Exception {
         return Files.readAttributes(path, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS).isOther();
