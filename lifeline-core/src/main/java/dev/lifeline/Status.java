@@ -158,6 +158,18 @@ public final class Status {
     }
 
     /**
+     * This status as one JSON object on one line: the object that {@code lifeline check --json}
+     * prints, such as {@code {"path":"/run/x","status":"dead"}} or
+     * {@code {"path":"/run/x","status":"alive","last_beat":"2026-...Z","deadline":"2026-...Z"}}.
+     * Keys without a value are left out; strings are escaped so that the line is valid JSON
+     * whatever the path's name holds. {@link StatusJson} says how, and writes the objects that
+     * carry more keys around the same members.
+     */
+    public String toJson() {
+        return StatusJson.of(this);
+    }
+
+    /**
      * {@code "ALIVE /run/x"}, {@code "HUNG /run/x (last beat 2026-...Z, deadline 2026-...Z)"}, or
      * {@code "UNKNOWN ACCESS_DENIED /run/x: open: Permission denied (EACCES)"}.
      */

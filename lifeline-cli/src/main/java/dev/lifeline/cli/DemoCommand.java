@@ -117,7 +117,7 @@ public final class DemoCommand implements Callable<Integer> {
         step(2, "kill -9 the daemon (pid " + daemon.pid() + "): no handler runs, nobody cleans up");
         daemon.destroyForcibly();
         int code = waitFor(daemon);
-        if (!isFifo(beacon)) {
+        if (!Target.isFifo(beacon)) {
             throw new Unexpected("the FIFO vanished after SIGKILL; nobody should have removed it");
         }
         say("the daemon is gone (exit status " + code + "); its FIFO is still there");
@@ -177,8 +177,8 @@ public final class DemoCommand implements Callable<Integer> {
 
     private void expect(Probe probe, Status.State expected) throws Unexpected {
         Status status = probe.check();
-        say("check: " + CheckCommand.human(status, Instant.now()) + "   [lifeline check exits "
-                + CheckCommand.exitCode(status.state()) + "]");
+        say("check: " + Answers.human(status, Instant.now()) + "   [lifeline check exits "
+                + Answers.exitCode(status.state()) + "]");
         if (status.state() != expected) {
             throw new Unexpected("expected " + expected + " for " + probe.path() + ", got " + status);
         }
@@ -265,12 +265,6 @@ public final class DemoCommand implements Callable<Integer> {
     }
 
     // -- Files --
-
-    private static boolean isFifo(Path path) throws IOException {
-        BasicFileAttributes attributes = Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-        // isOther() covers FIFOs, sockets and devices; only a FIFO can be in this fresh directory.
-        return attributes.isOther();
-    }
 
     private static Object fileKey(Path path) throws IOException {
         return Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();

@@ -3,14 +3,11 @@ package dev.lifeline.cli;
 import dev.lifeline.Beacon;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.NoSuchFileException;
-import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
@@ -26,8 +23,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "exec",
         mixinStandardHelpOptions = true,
         versionProvider = Main.ManifestVersion.class,
-        exitCodeOnInvalidInput = RunCommand.EXIT_FAILED,
-        exitCodeOnExecutionException = RunCommand.EXIT_FAILED,
+        exitCodeOnInvalidInput = LaunchOptions.EXIT_FAILED,
+        exitCodeOnExecutionException = LaunchOptions.EXIT_FAILED,
         description = {
             "Holds a beacon at PATH, then becomes CMD (execve): same process, same PID, the beacon's"
                     + " descriptor kept across the exec, its number in LIFELINE_FD (the number the beacon"
@@ -45,17 +42,8 @@ public final class ExecCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "PATH", converter = Main.PathConverter.class,
-            description = "Where the beacon lives; a bare NAME lives in the default beacon directory.")
-    Path path;
-
-    @Parameters(index = "1..*", arity = "1..*", paramLabel = "CMD",
-            description = "The program and its arguments; a name without a slash is looked up on PATH.")
-    List<String> command;
-
-    @Option(names = "--exclusive",
-            description = "Be the only holder: refused (125) while another process holds the beacon.")
-    boolean exclusive;
+    @Mixin
+    LaunchOptions launch;
 
     @Option(names = "--sd-notify",
             description = "Tell systemd READY=1 once the beacon is held, just before becoming CMD (same PID)."
@@ -67,8 +55,8 @@ public final class ExecCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         Beacon beacon;
         try {
-            beacon = RunCommand.open(err, path, exclusive, command, "exec");
-        } catch (RunCommand.Refused r) {
+            beacon = launch.open(err, "exec");
+        } catch (LaunchOptions.Refused r) {
             return r.exitCode;
         }
         // Returns only by throwing; the beacon is still held here then, and must not outlive the
@@ -77,15 +65,10 @@ public final class ExecCommand implements Callable<Integer> {
             Notify.fromEnvironment(err).ifPresent(n -> Notify.ready(n, err));
         }
         try {
-            beacon.exec(command);
+            beacon.exec(launch.command);
             throw new IllegalStateException("execve returned");
-        } catch (NoSuchFileException e) {
-            beacon.close();
-            return RunCommand.refuse(err, "exec", Programs.EXIT_NOT_FOUND, command.get(0) + ": " + e.getReason());
         } catch (IOException e) {
-            beacon.close();
-            return RunCommand.refuse(err, "exec", Programs.EXIT_NOT_EXECUTABLE,
-                    e.getMessage().replaceFirst("^lifeline: ", ""));
+            return launch.cannotStart(err, "exec", beacon, e);
         }
     }
 }

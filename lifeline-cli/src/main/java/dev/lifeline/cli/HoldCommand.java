@@ -8,27 +8,17 @@ import dev.lifeline.Heartbeat;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermission;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.List;
-import java.util.Locale;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.TypeConversionException;
 
 /**
  * {@code lifeline hold PATH}: the runner. Holds a beacon at PATH until SIGINT or SIGTERM, or until
@@ -72,11 +62,11 @@ public final class HoldCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(paramLabel = "PATH", converter = Main.PathConverter.class,
+    @Parameters(paramLabel = "PATH", converter = Converters.PathConverter.class,
             description = "Where the beacon lives; a bare NAME lives in the default beacon directory.")
     Path path;
 
-    @Option(names = "--for", paramLabel = "DURATION", converter = DurationConverter.class,
+    @Option(names = "--for", paramLabel = "DURATION", converter = Converters.DurationConverter.class,
             description = "Let go after this long: 500ms, 30s, 5m, 1h, 1d, or ISO-8601 such as PT1M30S."
                     + " Default: until SIGINT or SIGTERM.")
     Duration duration;
@@ -85,11 +75,11 @@ public final class HoldCommand implements Callable<Integer> {
             description = "Be the only holder (flock LOCK_EX): while this one lives, every other holder is refused.")
     boolean exclusive;
 
-    @Option(names = "--mode", paramLabel = "MODE", converter = ModeConverter.class, defaultValue = "0600",
+    @Option(names = "--mode", paramLabel = "MODE", converter = Converters.ModeConverter.class, defaultValue = "0600",
             description = "Octal permissions of a FIFO this holder creates, whatever the umask. Default: ${DEFAULT-VALUE}.")
     int mode;
 
-    @Option(names = "--heartbeat", paramLabel = "DURATION", converter = HeartbeatConverter.class,
+    @Option(names = "--heartbeat", paramLabel = "DURATION", converter = Converters.HeartbeatConverter.class,
             description = "Beat every third of DURATION, each beat promising the next within DURATION:"
                     + " checks say hung once this process is stopped (SIGSTOP) or frozen for longer."
                     + " From 3ms to 1000d. Proves that this process runs, not that a daemon is well.")
@@ -118,7 +108,7 @@ public final class HoldCommand implements Callable<Integer> {
             return Main.EXIT_UNKNOWN;
         }
         try {
-            beacon = Beacon.open(path, permissions(mode), options());
+            beacon = Beacon.open(path, Converters.permissions(mode), options());
         } catch (BeaconException e) {
             err.println("lifeline: unable to hold " + Main.show(path) + ": " + Main.show(e.getReason()));
             err.flush();
@@ -204,111 +194,6 @@ public final class HoldCommand implements Callable<Integer> {
             } catch (IllegalArgumentException inUse) {
                 // left to the JVM; see above
             }
-        }
-    }
-
-    // -- Arguments --
-
-    private static final Pattern SIMPLE_DURATION = Pattern.compile("([0-9]+)(ms|s|m|h|d)");
-
-    /** {@code 500ms}, {@code 30s}, {@code 5m}, {@code 1h}, {@code 1d}, or ISO-8601 ({@code PT30S}); positive only. */
-    static Duration parseDuration(String text) {
-        Duration d;
-        Matcher m = SIMPLE_DURATION.matcher(text);
-        try {
-            if (m.matches()) {
-                long n = Long.parseLong(m.group(1));
-                d = switch (m.group(2)) {
-                    case "ms" -> Duration.ofMillis(n);
-                    case "s" -> Duration.ofSeconds(n);
-                    case "m" -> Duration.of(n, ChronoUnit.MINUTES);
-                    case "h" -> Duration.of(n, ChronoUnit.HOURS);
-                    case "d" -> Duration.of(n, ChronoUnit.DAYS);
-                    default -> throw new AssertionError(m.group(2));
-                };
-            } else if (text.toUpperCase(Locale.ROOT).startsWith("P")) {
-                d = Duration.parse(text);
-            } else {
-                throw new TypeConversionException("'" + text
-                        + "' is not a duration: use 500ms, 30s, 5m, 1h, 1d or ISO-8601 such as PT30S");
-            }
-        } catch (NumberFormatException | ArithmeticException e) {
-            throw new TypeConversionException("'" + text + "' is too long a duration");
-        } catch (DateTimeParseException e) {
-            throw new TypeConversionException("'" + text + "' is not an ISO-8601 duration such as PT30S");
-        }
-        if (d.isNegative() || d.isZero()) {
-            throw new TypeConversionException("'" + text + "' is not longer than zero");
-        }
-        return d;
-    }
-
-    /**
-     * Octal permission bits, {@code 0600} or {@code 640}; setuid, setgid and sticky bits are
-     * refused, and so is a mode without the owner's read and write (see {@link Beacon#open}).
-     */
-    static int parseMode(String text) {
-        if (!text.matches("[0-7]{1,4}")) {
-            throw new TypeConversionException("'" + text + "' is not an octal mode such as 0600 or 0640");
-        }
-        int mode = Integer.parseInt(text, 8);
-        if (mode > 0777) {
-            throw new TypeConversionException("'" + text
-                    + "' has setuid, setgid or sticky bits; a beacon takes permission bits only (0000 to 0777)");
-        }
-        if ((mode & 0600) != 0600) {
-            throw new TypeConversionException("'" + text
-                    + "' leaves the owner without read or write permission; a beacon needs both (0600 and up)");
-        }
-        return mode;
-    }
-
-    /** The permission bits of {@code mode} (0000 to 0777) as the set that {@link Beacon} takes. */
-    static Set<PosixFilePermission> permissions(int mode) {
-        // PosixFilePermission's declaration order is the bit order, from 0400 down to 0001.
-        Set<PosixFilePermission> permissions = EnumSet.noneOf(PosixFilePermission.class);
-        for (PosixFilePermission p : PosixFilePermission.values()) {
-            if ((mode & (0400 >> p.ordinal())) != 0) {
-                permissions.add(p);
-            }
-        }
-        return permissions;
-    }
-
-    static final class DurationConverter implements ITypeConverter<Duration> {
-        @Override
-        public Duration convert(String value) {
-            return parseDuration(value);
-        }
-    }
-
-    /** A heartbeat's promise: a duration from 3 ms (a beat every millisecond) to 1000 days. */
-    static Duration parseHeartbeat(String text) {
-        Duration d = parseDuration(text);
-        if (d.compareTo(MIN_HEARTBEAT) < 0) {
-            throw new TypeConversionException("'" + text + "' is too short a heartbeat: at least 3ms");
-        }
-        // Far beyond any use; what matters is that now + D stays a file time every file system keeps.
-        if (d.compareTo(MAX_HEARTBEAT) > 0) {
-            throw new TypeConversionException("'" + text + "' is too long a heartbeat: at most 1000d");
-        }
-        return d;
-    }
-
-    private static final Duration MIN_HEARTBEAT = Duration.ofMillis(3);
-    private static final Duration MAX_HEARTBEAT = Duration.ofDays(1000);
-
-    static final class HeartbeatConverter implements ITypeConverter<Duration> {
-        @Override
-        public Duration convert(String value) {
-            return parseHeartbeat(value);
-        }
-    }
-
-    static final class ModeConverter implements ITypeConverter<Integer> {
-        @Override
-        public Integer convert(String value) {
-            return parseMode(value);
         }
     }
 }

@@ -1,10 +1,7 @@
 package dev.lifeline.cli;
 
-import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
-import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.IVersionProvider;
-import picocli.CommandLine.TypeConversionException;
 
 /**
  * The entry point of the {@code lifeline} command. It needs nothing but the JDK itself, so that
@@ -93,7 +90,7 @@ public final class Main {
      * 4 (unknown). Other codes stay as they are.
      */
     static int forLauncher(int code) {
-        if (code == CheckCommand.EXIT_HUNG) {
+        if (code == Answers.EXIT_HUNG) {
             return 250;
         }
         return code >= 0 && code < 50 ? 200 + code : code;
@@ -118,25 +115,6 @@ public final class Main {
                 "Java " + Runtime.version() + " (" + System.getProperty("java.vendor") + "), "
                         + System.getProperty("os.name") + " " + System.getProperty("os.arch"),
             };
-        }
-    }
-
-    /**
-     * A beacon path from the command line. A bare NAME (no slash) lives in the default beacon
-     * directory ({@link BeaconDirectory}). An empty argument is a usage error here rather than a
-     * library exception later ({@code Path.of("")} is the current directory's empty name).
-     */
-    static final class PathConverter implements ITypeConverter<Path> {
-        @Override
-        public Path convert(String value) {
-            if (value.isEmpty()) {
-                throw new TypeConversionException("the path is empty");
-            }
-            try {
-                return BeaconDirectory.resolve(value);
-            } catch (InvalidPathException e) {
-                throw new TypeConversionException("'" + show(value) + "' is not a valid path: " + e.getReason());
-            }
         }
     }
 }

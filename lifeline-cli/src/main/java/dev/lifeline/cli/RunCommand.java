@@ -1,20 +1,17 @@
 package dev.lifeline.cli;
 
 import dev.lifeline.Beacon;
-import dev.lifeline.BeaconException;
-import dev.lifeline.BeaconOption;
 import dev.lifeline.Handover;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
@@ -32,8 +29,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "run",
         mixinStandardHelpOptions = true,
         versionProvider = Main.ManifestVersion.class,
-        exitCodeOnInvalidInput = RunCommand.EXIT_FAILED,
-        exitCodeOnExecutionException = RunCommand.EXIT_FAILED,
+        exitCodeOnInvalidInput = LaunchOptions.EXIT_FAILED,
+        exitCodeOnExecutionException = LaunchOptions.EXIT_FAILED,
         description = {
             "Holds a beacon at PATH for CMD: starts CMD as a child holding the beacon's descriptor"
                     + " (fd 3, LIFELINE_FD=3), forwards SIGHUP, SIGINT and SIGTERM to it, and exits with its status.",
@@ -50,30 +47,18 @@ import picocli.CommandLine.Spec;
             "127:CMD was not found; no beacon is left",
         })
 public final class RunCommand implements Callable<Integer> {
-    /** lifeline's own failure, as {@code env}, {@code nice} and {@code timeout} report theirs. */
-    static final int EXIT_FAILED = 125;
-
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "PATH", converter = Main.PathConverter.class,
-            description = "Where the beacon lives; a bare NAME lives in the default beacon directory.")
-    Path path;
-
-    @Parameters(index = "1..*", arity = "1..*", paramLabel = "CMD",
-            description = "The program and its arguments; a name without a slash is looked up on PATH.")
-    List<String> command;
-
-    @Option(names = "--exclusive",
-            description = "Be the only holder: refused (125) while another process holds the beacon.")
-    boolean exclusive;
+    @Mixin
+    LaunchOptions launch;
 
     @Option(names = "--heartbeat-from", paramLabel = "FILE",
             description = "Beat for CMD each time FILE's modification time moves (CMD touches or writes it as it"
                     + " makes progress), promising --heartbeat: a CMD whose progress stops reads HUNG.")
     Path heartbeatFrom;
 
-    @Option(names = "--heartbeat", paramLabel = "DURATION", converter = HoldCommand.HeartbeatConverter.class,
+    @Option(names = "--heartbeat", paramLabel = "DURATION", converter = Converters.HeartbeatConverter.class,
             description = "With --heartbeat-from: the promise each beat makes (such as 30s).")
     java.time.Duration heartbeat;
 
@@ -97,19 +82,15 @@ public final class RunCommand implements Callable<Integer> {
 
         Beacon beacon;
         try {
-            beacon = open(err, path, exclusive, command, "run");
-        } catch (Refused r) {
+            beacon = launch.open(err, "run");
+        } catch (LaunchOptions.Refused r) {
             return r.exitCode;
         }
         Handover handover;
         try {
-            handover = beacon.spawn(command);
-        } catch (NoSuchFileException e) {
-            beacon.close(); // the program went away since it was found: leave no beacon behind
-            return refuse(err, "run", Programs.EXIT_NOT_FOUND, command.get(0) + ": " + e.getReason());
+            handover = beacon.spawn(launch.command);
         } catch (IOException e) {
-            beacon.close();
-            return refuse(err, "run", Programs.EXIT_NOT_EXECUTABLE, e.getMessage().replaceFirst("^lifeline: ", ""));
+            return launch.cannotStart(err, "run", beacon, e);
         }
         child.set(handover);
         // As a container's entrypoint (PID 1), run is its init: orphans come to it to be reaped.
@@ -120,7 +101,7 @@ public final class RunCommand implements Callable<Integer> {
         if (sdNotify) {
             Notify.fromEnvironment(err).ifPresent(n -> {
                 Notify.ready(n, err);
-                Notify.feedWatchdog(n, path);
+                Notify.feedWatchdog(n, launch.path);
             });
         }
         Integer signal = pending.getAndSet(null);
@@ -128,49 +109,6 @@ public final class RunCommand implements Callable<Integer> {
             Signals.send(handover, signal);
         }
         return handover.waitFor();
-    }
-
-    /** A refusal already reported on stderr, with its exit code. */
-    static final class Refused extends Exception {
-        private static final long serialVersionUID = 1L;
-        final int exitCode;
-
-        Refused(int exitCode) {
-            super(null, null, false, false);
-            this.exitCode = exitCode;
-        }
-    }
-
-    /**
-     * Finds CMD, then holds the beacon. CMD is found first, so that a command that cannot run
-     * leaves nothing behind.
-     *
-     * @throws Refused with 126 or 127 if CMD cannot run, 125 if the beacon cannot be held; the
-     *         reason is on stderr by then
-     */
-    static Beacon open(PrintWriter err, Path path, boolean exclusive, List<String> command, String verb)
-            throws Refused {
-        try {
-            Programs.find(command.get(0));
-        } catch (Programs.Unrunnable e) {
-            throw new Refused(refuse(err, verb, e.exitCode(), e.getMessage()));
-        }
-        try {
-            BeaconDirectory.prepare(path);
-            return Beacon.open(path, exclusive ? new BeaconOption[] {BeaconOption.EXCLUSIVE} : new BeaconOption[0]);
-        } catch (BeaconException e) {
-            throw new Refused(refuse(err, verb, EXIT_FAILED, "cannot hold " + path + ": " + e.getReason()));
-        } catch (IOException e) {
-            throw new Refused(refuse(err, verb, EXIT_FAILED, "cannot create the directory of " + path + ": "
-                    + BeaconDirectory.describe(e)));
-        }
-    }
-
-    /** {@code lifeline: unable to run: <reason>} on stderr; returns {@code exitCode}. */
-    static int refuse(PrintWriter err, String verb, int exitCode, String reason) {
-        err.println("lifeline: unable to " + verb + ": " + Main.show(reason));
-        err.flush();
-        return exitCode;
     }
 
     /** Forwarding of the stop signals to the child. */

@@ -9,12 +9,10 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.TypeConversionException;
 
 /**
  * {@code lifeline serve [DIR|PATH...]}: one long-running process per host that follows its
@@ -51,13 +49,13 @@ public final class ServeCommand implements Callable<Integer> {
             description = "Directories of beacons, or beacon paths (default: the default beacon directory)."
                     + " A DIR that does not exist yet is served once it appears if written DIR/; without the"
                     + " slash a missing path is a beacon.",
-            converter = Main.PathConverter.class)
+            converter = Converters.PathConverter.class)
     List<Path> targets = new ArrayList<>();
 
     @Option(names = "--listen", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:9464",
             description = "Where to listen (default: ${DEFAULT-VALUE}, loopback only). Anything else exposes"
                     + " which daemons run on this host, and which are dead, to whoever can reach it.",
-            converter = AddressConverter.class)
+            converter = Converters.AddressConverter.class)
     InetSocketAddress listen;
 
     @Override
@@ -122,27 +120,5 @@ public final class ServeCommand implements Callable<Integer> {
     static String hostPort(InetSocketAddress address) {
         String host = address.getHostString();
         return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + address.getPort();
-    }
-
-    /** {@code HOST:PORT}, {@code :PORT} (all addresses) or {@code PORT} (loopback). */
-    static final class AddressConverter implements ITypeConverter<InetSocketAddress> {
-        @Override
-        public InetSocketAddress convert(String value) {
-            int colon = value.lastIndexOf(':');
-            String host = colon < 0 ? "127.0.0.1" : value.substring(0, colon);
-            String port = colon < 0 ? value : value.substring(colon + 1);
-            try {
-                int p = Integer.parseInt(port);
-                if (p < 0 || p > 65535) {
-                    throw new NumberFormatException();
-                }
-                if (host.startsWith("[") && host.endsWith("]")) {
-                    host = host.substring(1, host.length() - 1);
-                }
-                return host.isEmpty() ? new InetSocketAddress(p) : new InetSocketAddress(host, p);
-            } catch (NumberFormatException e) {
-                throw new TypeConversionException("'" + value + "' is not HOST:PORT");
-            }
-        }
     }
 }

@@ -2,6 +2,7 @@ package dev.lifeline.cli;
 
 import dev.lifeline.Probe;
 import dev.lifeline.Status;
+import dev.lifeline.StatusJson;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -52,7 +53,7 @@ public final class StatusCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(paramLabel = "DIR|PATH", arity = "0..*", converter = Main.PathConverter.class,
+    @Parameters(paramLabel = "DIR|PATH", arity = "0..*", converter = Converters.PathConverter.class,
             description = "Directories of beacons, beacons, or supervision directories. Default: the default beacon directory.")
     List<Path> paths = new ArrayList<>();
 
@@ -68,7 +69,7 @@ public final class StatusCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        int worst = CheckCommand.EXIT_ALIVE;
+        int worst = Answers.EXIT_ALIVE;
         List<Target> targets = new ArrayList<>();
         if (paths.isEmpty()) {
             worst = list(BeaconDirectory.current(), targets, err, worst);
@@ -87,7 +88,7 @@ public final class StatusCommand implements Callable<Integer> {
         for (Target target : targets) {
             Row row = check(target, err);
             rows.add(row);
-            worst = worse(worst, CheckCommand.exitCode(row.status().state()));
+            worst = Answers.worse(worst, Answers.exitCode(row.status().state()));
         }
         Instant now = Instant.now();
         boolean colour = !json && System.getenv("NO_COLOR") == null
@@ -115,26 +116,26 @@ public final class StatusCommand implements Callable<Integer> {
             if (Files.notExists(dir)) {
                 err.println("lifeline: no beacons: " + dir + " does not exist");
                 err.flush();
-                return worse(worst, CheckCommand.EXIT_ABSENT);
+                return Answers.worse(worst, Answers.EXIT_ABSENT);
             }
             List<Target> found = Target.in(dir);
             if (found.isEmpty()) {
                 err.println("lifeline: no beacons in " + dir);
                 err.flush();
-                return worse(worst, CheckCommand.EXIT_ABSENT);
+                return Answers.worse(worst, Answers.EXIT_ABSENT);
             }
             targets.addAll(found);
             return worst;
         } catch (IOException e) {
             err.println("lifeline: unable to list " + Main.show(dir) + ": " + Main.show(BeaconDirectory.describe(e)));
             err.flush();
-            return worse(worst, Main.EXIT_UNKNOWN);
+            return Answers.worse(worst, Main.EXIT_UNKNOWN);
         }
     }
 
     private static Row check(Target target, PrintWriter err) {
         Probe probe = Probe.of(target.beacon());
-        CheckCommand.warn(err, probe);
+        Answers.warn(err, probe);
         // The first check of a probe also links the native calls it makes; the row shows what a
         // check costs, so it times the second.
         probe.check();
@@ -142,7 +143,7 @@ public final class StatusCommand implements Callable<Integer> {
         Status status = probe.check();
         long took = System.nanoTime() - started;
         if (status.state() == Status.State.UNKNOWN) {
-            CheckCommand.unknown(err, "check " + Main.show(target.path()), status);
+            Answers.unknown(err, "check " + Main.show(target.path()), status);
         }
         return new Row(target, status, owner(target.beacon()), holder(probe), took);
     }
@@ -164,26 +165,11 @@ public final class StatusCommand implements Callable<Integer> {
         }
     }
 
-    /** The order of badness: unknown, dead, hung, absent, alive. */
-    static int worse(int a, int b) {
-        return rank(a) >= rank(b) ? a : b;
-    }
-
-    private static int rank(int exitCode) {
-        return switch (exitCode) {
-            case Main.EXIT_UNKNOWN -> 4;
-            case CheckCommand.EXIT_DEAD -> 3;
-            case CheckCommand.EXIT_HUNG -> 2;
-            case CheckCommand.EXIT_ABSENT -> 1;
-            default -> 0;
-        };
-    }
-
     private static final String FORMAT = "%-8s %10s %12s %-10s %7s %9s  %s";
 
     static String human(Row row, Instant now, boolean colour) {
         Status s = row.status();
-        String state = CheckCommand.name(s.state());
+        String state = Answers.name(s.state());
         String padded = String.format(Locale.ROOT, "%-8s", state);
         if (colour) {
             padded = colour(s.state()) + padded + "\u001b[0m";
@@ -226,12 +212,12 @@ public final class StatusCommand implements Callable<Integer> {
     String json(Row row) {
         StringBuilder suffix = new StringBuilder();
         if (row.owner() != null) {
-            CheckCommand.member(suffix.append(','), "owner", row.owner());
+            StatusJson.appendMember(suffix.append(','), "owner", row.owner());
         }
         if (row.pid() != null) {
             suffix.append(",\"pid\":").append(row.pid());
         }
         suffix.append(",\"check_us\":").append(micros(row.checkNanos()));
-        return CheckCommand.json(row.target(), null, null, row.status(), suffix.toString());
+        return Answers.json(row.target(), null, null, row.status(), suffix.toString());
     }
 }

@@ -90,7 +90,15 @@ record Target(Path path, Path beacon, String supervisor) {
         return Files.isDirectory(path) && !of(path).isService();
     }
 
-    /** A FIFO itself, not a link to one. */
+    /**
+     * A FIFO that a listing of its directory reports: not one whose name begins with a dot, which
+     * lifeline makes a new beacon under and renames into place once held.
+     */
+    static boolean isListedFifo(Path path) {
+        return !path.getFileName().toString().startsWith(".") && isFifo(path);
+    }
+
+    /** A FIFO itself, not a link to one: the one test of a file's type in the CLI. */
     static boolean isFifo(Path path) {
         try {
             int mode = (Integer) Files.getAttribute(path, "unix:mode", LinkOption.NOFOLLOW_LINKS);

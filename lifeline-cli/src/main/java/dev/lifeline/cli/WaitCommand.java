@@ -55,7 +55,7 @@ public final class WaitCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(paramLabel = "PATH", description = "The beacon to wait on.", converter = Main.PathConverter.class)
+    @Parameters(paramLabel = "PATH", description = "The beacon to wait on.", converter = Converters.PathConverter.class)
     Path path;
 
     @ArgGroup(exclusive = true, multiplicity = "1")
@@ -71,7 +71,7 @@ public final class WaitCommand implements Callable<Integer> {
         boolean alive;
     }
 
-    @Option(names = "--timeout", paramLabel = "DURATION", converter = HoldCommand.DurationConverter.class,
+    @Option(names = "--timeout", paramLabel = "DURATION", converter = Converters.DurationConverter.class,
             description = "Give up after this long: 500ms, 30s, 5m, 1h, 1d, or ISO-8601 such as PT1M30S."
                     + " Default: wait for ever.")
     Duration timeout;
@@ -88,19 +88,15 @@ public final class WaitCommand implements Callable<Integer> {
         try {
             probe = Probe.of(path);
         } catch (UnsupportedOperationException | IllegalArgumentException | IllegalCallerException e) {
-            err.println("lifeline: unable to " + what + ": " + Main.show(e.getMessage()));
-            err.flush();
-            return CheckCommand.answer(out, err, output, what, Main.show(path) + ": unknown",
-                    CheckCommand.json(path, Status.State.UNKNOWN, null, null, null, null, e.getMessage()),
-                    Main.EXIT_UNKNOWN);
+            return Answers.cannotCheck(out, err, output, what, path, e);
         }
         Status status = event.dead ? awaitDeath(probe) : awaitAlive(probe);
         Instant now = Instant.now();
         if (status.state() == Status.State.UNKNOWN) {
-            CheckCommand.unknown(err, what, status);
+            Answers.unknown(err, what, status);
         }
-        return CheckCommand.answer(out, err, output, what, CheckCommand.human(status, now),
-                CheckCommand.json(status), exitCode(status.state()));
+        return Answers.answer(out, err, output, what, Answers.human(status, now), status.toJson(),
+                exitCode(status.state()));
     }
 
     private Status awaitDeath(Probe probe) throws InterruptedException {

@@ -72,11 +72,11 @@ public final class WatchCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(paramLabel = "PATH", arity = "1..*", converter = Main.PathConverter.class,
+    @Parameters(paramLabel = "PATH", arity = "1..*", converter = Converters.PathConverter.class,
             description = "Beacons, supervision directories, or directories of beacons to follow.")
     List<Path> paths;
 
-    @Option(names = "--timeout", paramLabel = "DURATION", converter = HoldCommand.DurationConverter.class,
+    @Option(names = "--timeout", paramLabel = "DURATION", converter = Converters.DurationConverter.class,
             description = "End after this long: 500ms, 30s, 5m, 1h, 1d, or ISO-8601. Default: until a signal.")
     Duration timeout;
 
@@ -130,7 +130,7 @@ public final class WatchCommand implements Callable<Integer> {
                     return;
                 }
                 if (change.status().state() == Status.State.UNKNOWN) {
-                    CheckCommand.unknown(err, "watch " + Main.show(target.path()), change.status());
+                    Answers.unknown(err, "watch " + Main.show(target.path()), change.status());
                 }
                 if (count != null && printed.incrementAndGet() >= count) {
                     counted.set(true);
@@ -179,7 +179,7 @@ public final class WatchCommand implements Callable<Integer> {
                     }
                 };
                 java.util.function.Consumer<Path> created = path -> {
-                    if (!path.getFileName().toString().startsWith(".") && Target.isFifo(path)) {
+                    if (Target.isListedFifo(path)) {
                         follow(watcher, shown, err, new Target(path, path, null));
                     }
                 };
@@ -218,19 +218,17 @@ public final class WatchCommand implements Callable<Integer> {
 
     private static void follow(Watcher watcher, Map<Path, Target> shown, PrintWriter err, Target target) {
         shown.putIfAbsent(target.beacon(), target);
-        CheckCommand.warn(err, Probe.of(target.beacon()));
+        Answers.warn(err, Probe.of(target.beacon()));
         watcher.watch(target.beacon());
     }
 
     /** The human line, or with --json the object, for one change. */
     String line(Target target, Status status, Status.State previous, Instant now) {
         if (format.json) {
-            StringBuilder time = new StringBuilder();
-            CheckCommand.member(time, "time", now.truncatedTo(ChronoUnit.MILLIS).toString());
-            return CheckCommand.json(target, time.append(',').toString(), previous, status, null);
+            return Answers.json(target, now.truncatedTo(ChronoUnit.MILLIS).toString(), previous, status, null);
         }
         return TIME.format(now) + " " + Main.show(target.path()) + " "
-                + (previous == null ? "" : CheckCommand.name(previous) + " -> ") + CheckCommand.name(status.state());
+                + (previous == null ? "" : Answers.name(previous) + " -> ") + Answers.name(status.state());
     }
 
     private static long saturatedNanos(Duration d) {

@@ -13,6 +13,9 @@ import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -61,12 +64,12 @@ class CheckCommandTest {
             Status alive = Probe.of(path).check();
             assertThat(alive.state()).isEqualTo(Status.State.ALIVE);
             Instant beat = alive.lastBeat().orElseThrow();
-            assertThat(CheckCommand.human(alive, beat.plusMillis(400)))
+            assertThat(Answers.human(alive, beat.plusMillis(400)))
                     .isEqualTo(path + ": alive (last beat 0.4 s ago, next due in 1.6 s)");
             // The verdict is the probe's; the words follow it even when "now" says otherwise.
-            assertThat(CheckCommand.human(alive, beat.plusMillis(2500)))
+            assertThat(Answers.human(alive, beat.plusMillis(2500)))
                     .isEqualTo(path + ": alive (last beat 2.5 s ago, next due in 0.0 s)");
-            assertThat(CheckCommand.human(alive, beat.minusMillis(300)))
+            assertThat(Answers.human(alive, beat.minusMillis(300)))
                     .as("the clock went back since the beat")
                     .isEqualTo(path + ": alive (last beat 0.3 s in the future, next due in 2.3 s)");
 
@@ -74,12 +77,12 @@ class CheckCommandTest {
             Probe probe = Probe.of(path);
             Status hung = Cli.poll("hung", probe::check, s -> s.state() == Status.State.HUNG, Duration.ofSeconds(10));
             Instant hungBeat = hung.lastBeat().orElseThrow();
-            assertThat(CheckCommand.human(hung, hungBeat.plusMillis(12_301)))
+            assertThat(Answers.human(hung, hungBeat.plusMillis(12_301)))
                     .isEqualTo(path + ": hung (last beat 12.3 s ago, deadline passed 12.3 s ago)");
-            assertThat(CheckCommand.human(hung, hungBeat.plusMillis(12_250)))
+            assertThat(Answers.human(hung, hungBeat.plusMillis(12_250)))
                     .as("to the nearest tenth")
                     .isEqualTo(path + ": hung (last beat 12.3 s ago, deadline passed 12.2 s ago)");
-            assertThat(CheckCommand.json(hung)).isEqualTo("{\"path\":\"" + path + "\",\"status\":\"hung\",\"last_beat\":\""
+            assertThat(hung.toJson()).isEqualTo("{\"path\":\"" + path + "\",\"status\":\"hung\",\"last_beat\":\""
                     + hungBeat + "\",\"deadline\":\"" + hungBeat.plusMillis(1) + "\"}");
         }
     }
@@ -216,12 +219,38 @@ class CheckCommandTest {
     @Test
     void jsonStringsEscapeQuotesBackslashesAndControls() {
         StringBuilder b = new StringBuilder();
-        CheckCommand.string(b, "q\" b\\ n\n r\r t\t nul\u0000 us\u001f é €");
+        dev.lifeline.StatusJson.appendString(b, "q\" b\\ n\n r\r t\t nul\u0000 us\u001f é €");
         assertThat(b).hasToString("\"q\\\" b\\\\ n\\n r\\r t\\t nul\\u0000 us\\u001f é €\"");
     }
 
     /** {@code Instant.toString()} of a beat: UTC, milliseconds when there are any. */
     static final String ISO_UTC = "\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d(\\.\\d{3})?Z";
+
+    /**
+     * check through picocli (help, and the forms FastCheck leaves to it) loads nothing of lifeline
+     * serve or of the Prometheus client either: the command tree names ServeCommand, but only its
+     * call() touches serve. Read from the JVM's own class-loading log.
+     */
+    @Test
+    void checkThroughPicocliLoadsNoClassOfServeOrPrometheus() throws Exception {
+        Path stale = dir.resolve("stale");
+        Cli.run(List.of("mkfifo", stale.toString()), null, Map.of());
+        Path log = dir.resolve("classes.log");
+        Map<List<String>, Integer> exits = Map.of(
+                List.of("check", "--help"), 0,
+                List.of("check", "--", stale.toString()), 1,
+                List.of("check", "--json", "--", stale.toString()), 1);
+        for (Map.Entry<List<String>, Integer> e : exits.entrySet()) {
+            List<String> command = new ArrayList<>(Cli.java(e.getKey().toArray(String[]::new)));
+            command.add(3, "-Xlog:class+load=info:file=" + log);
+            Cli.Result r = Cli.run(command, null, Map.of());
+            assertThat(r.exitCode()).as(r.toString()).isEqualTo(e.getValue());
+            List<String> loaded = Files.readAllLines(log);
+            assertThat(loaded).as("classes loaded").anyMatch(line -> line.contains(" picocli.CommandLine "));
+            assertThat(loaded).as(String.join(" ", e.getKey()) + ": classes of serve or Prometheus")
+                    .noneMatch(line -> line.contains(" dev.lifeline.serve.") || line.contains(" io.prometheus."));
+        }
+    }
 
     static boolean isFifo(Path path) throws Exception {
         return Files.readAttributes(path, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS).isOther();

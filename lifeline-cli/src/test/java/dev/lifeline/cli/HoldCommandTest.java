@@ -315,38 +315,38 @@ class HoldCommandTest {
 
     @Test
     void durationsInUnitsAndIso8601() {
-        assertThat(HoldCommand.parseDuration("500ms")).isEqualTo(Duration.ofMillis(500));
-        assertThat(HoldCommand.parseDuration("30s")).isEqualTo(Duration.ofSeconds(30));
-        assertThat(HoldCommand.parseDuration("5m")).isEqualTo(Duration.ofMinutes(5));
-        assertThat(HoldCommand.parseDuration("1h")).isEqualTo(Duration.ofHours(1));
-        assertThat(HoldCommand.parseDuration("2d")).isEqualTo(Duration.ofDays(2));
-        assertThat(HoldCommand.parseDuration("PT1M30S")).isEqualTo(Duration.ofSeconds(90));
-        assertThat(HoldCommand.parseDuration("pt0.25s")).isEqualTo(Duration.ofMillis(250));
+        assertThat(Converters.parseDuration("500ms")).isEqualTo(Duration.ofMillis(500));
+        assertThat(Converters.parseDuration("30s")).isEqualTo(Duration.ofSeconds(30));
+        assertThat(Converters.parseDuration("5m")).isEqualTo(Duration.ofMinutes(5));
+        assertThat(Converters.parseDuration("1h")).isEqualTo(Duration.ofHours(1));
+        assertThat(Converters.parseDuration("2d")).isEqualTo(Duration.ofDays(2));
+        assertThat(Converters.parseDuration("PT1M30S")).isEqualTo(Duration.ofSeconds(90));
+        assertThat(Converters.parseDuration("pt0.25s")).isEqualTo(Duration.ofMillis(250));
         for (String bad : List.of("", "5", "s", "5 s", "1.5s", "5sec", "-5s", "0ms", "PT0S", "PT-1S", "P",
                 "99999999999999999999s", "999999999999999999d")) {
-            assertThatThrownBy(() -> HoldCommand.parseDuration(bad)).as(bad).isInstanceOf(TypeConversionException.class);
+            assertThatThrownBy(() -> Converters.parseDuration(bad)).as(bad).isInstanceOf(TypeConversionException.class);
         }
     }
 
     @Test
     void heartbeatsFromThreeMillisecondsToAThousandDays() {
-        assertThat(HoldCommand.parseHeartbeat("3ms")).isEqualTo(Duration.ofMillis(3));
-        assertThat(HoldCommand.parseHeartbeat("1000d")).isEqualTo(Duration.ofDays(1000));
+        assertThat(Converters.parseHeartbeat("3ms")).isEqualTo(Duration.ofMillis(3));
+        assertThat(Converters.parseHeartbeat("1000d")).isEqualTo(Duration.ofDays(1000));
         for (String bad : List.of("2ms", "PT0.002S", "1001d", "0s", "soon")) {
-            assertThatThrownBy(() -> HoldCommand.parseHeartbeat(bad)).as(bad).isInstanceOf(TypeConversionException.class);
+            assertThatThrownBy(() -> Converters.parseHeartbeat(bad)).as(bad).isInstanceOf(TypeConversionException.class);
         }
     }
 
     @Test
     void modesAreOctalPermissionBits() {
-        assertThat(HoldCommand.parseMode("0600")).isEqualTo(0600);
-        assertThat(HoldCommand.parseMode("640")).isEqualTo(0640);
-        assertThat(HoldCommand.parseMode("777")).isEqualTo(0777);
-        assertThat(PosixFilePermissions.toString(HoldCommand.permissions(0751))).isEqualTo("rwxr-x--x");
-        assertThat(PosixFilePermissions.toString(HoldCommand.permissions(0640))).isEqualTo("rw-r-----");
+        assertThat(Converters.parseMode("0600")).isEqualTo(0600);
+        assertThat(Converters.parseMode("640")).isEqualTo(0640);
+        assertThat(Converters.parseMode("777")).isEqualTo(0777);
+        assertThat(PosixFilePermissions.toString(Converters.permissions(0751))).isEqualTo("rwxr-x--x");
+        assertThat(PosixFilePermissions.toString(Converters.permissions(0640))).isEqualTo("rw-r-----");
         for (String bad : List.of("", "8", "0999", "1777", "04600", "00600", "rw", "0x600", "-600",
                 "0", "0400", "0200", "0477")) {
-            assertThatThrownBy(() -> HoldCommand.parseMode(bad)).as(bad).isInstanceOf(TypeConversionException.class);
+            assertThatThrownBy(() -> Converters.parseMode(bad)).as(bad).isInstanceOf(TypeConversionException.class);
         }
     }
 

@@ -2,8 +2,10 @@ package dev.lifeline.serve;
 
 import dev.lifeline.Probe;
 import dev.lifeline.Status;
+import dev.lifeline.StatusJson;
 import dev.lifeline.Watcher;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -48,8 +50,17 @@ final class Board {
             return json(current());
         }
 
+        /**
+         * One beacon: {@code name}, then the keys of {@code lifeline check --json} (lifeline-core's
+         * {@link StatusJson}), then the server's own {@code since} and {@code transitions}.
+         */
         String json(Status status) {
-            return Json.beacon(name, status, changedAtMillis, transitions.get());
+            StringBuilder b = new StringBuilder(192).append('{');
+            StatusJson.appendMember(b, "name", name).append(',');
+            StatusJson.appendMember(b, "path", status.path().toString()).append(',');
+            StatusJson.appendState(b, status);
+            StatusJson.appendMember(b.append(','), "since", Instant.ofEpochMilli(changedAtMillis).toString());
+            return b.append(",\"transitions\":").append(transitions.get()).append('}').toString();
         }
     }
 

@@ -1,12 +1,12 @@
 package dev.lifeline.serve;
 
 import dev.lifeline.Status;
+import dev.lifeline.StatusJson;
 import io.prometheus.metrics.model.registry.MultiCollector;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot;
 import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
 import io.prometheus.metrics.model.snapshots.Labels;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
-import java.util.Locale;
 
 /**
  * The board as Prometheus metrics, through the Prometheus Java client's model. A scrape checks
@@ -42,7 +42,7 @@ final class Metrics implements MultiCollector {
             Status status = row.current();
             long now = System.currentTimeMillis();
             Labels labels = Labels.of("beacon", row.name, "path", row.path.toString());
-            String current = status.state().name().toLowerCase(Locale.ROOT);
+            String current = StatusJson.name(status.state());
             up.dataPoint(GaugeSnapshot.GaugeDataPointSnapshot.builder()
                     .labels(labels).value(status.state() == Status.State.ALIVE ? 1 : 0).build());
             for (String s : STATES) {

@@ -6,6 +6,7 @@ import com.sun.net.httpserver.HttpServer;
 
 import dev.lifeline.Probe;
 import dev.lifeline.Status;
+import dev.lifeline.StatusJson;
 import dev.lifeline.Watcher;
 import io.prometheus.metrics.exporter.httpserver.MetricsHandler;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -221,7 +222,8 @@ public final class Server implements AutoCloseable {
         String name = path.substring("/health/".length());
         Board.Row row = board.byName(name);
         if (row == null || row.status == null) {
-            send(exchange, 404, "application/json", "{\"error\":\"no beacon named " + name.replace("\"", "") + "\"}");
+            send(exchange, 404, "application/json",
+                    StatusJson.appendMember(new StringBuilder("{"), "error", "no beacon named " + name).append('}').toString());
             return;
         }
         Status status = row.current();
@@ -245,13 +247,13 @@ public final class Server implements AutoCloseable {
                 continue;
             }
             others.append(others.isEmpty() ? "" : ",").append('{');
-            Json.field(others, "name", row.name).append(',');
-            Json.field(others, "path", row.path.toString()).append(',');
-            Json.field(others, "status", status.state().name().toLowerCase(java.util.Locale.ROOT)).append('}');
+            StatusJson.appendMember(others, "name", row.name).append(',');
+            StatusJson.appendMember(others, "path", row.path.toString()).append(',');
+            StatusJson.appendMember(others, "status", StatusJson.name(status.state())).append('}');
         }
         boolean healthy = !rows.isEmpty() && alive == rows.size();
         StringBuilder body = new StringBuilder("{");
-        Json.field(body, "status", healthy ? "alive" : rows.isEmpty() ? "no beacons" : "not all alive");
+        StatusJson.appendMember(body, "status", healthy ? "alive" : rows.isEmpty() ? "no beacons" : "not all alive");
         body.append(",\"beacons\":").append(rows.size()).append(",\"alive\":").append(alive)
                 .append(",\"not_alive\":[").append(others).append("]}");
         send(exchange, healthy ? 200 : 503, "application/json", body.toString());

@@ -1,12 +1,12 @@
 package dev.lifeline.spring;
 
 import dev.lifeline.Status;
+import dev.lifeline.StatusJson;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import java.nio.file.Path;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.ToDoubleFunction;
@@ -48,7 +48,7 @@ public final class LifelineMetrics implements MeterBinder {
                     tags, null, name, s -> s.state() == Status.State.ALIVE ? 1 : 0);
             for (Status.State state : Status.State.values()) {
                 gauge(registry, "lifeline.beacon.state", "1 for the beacon's current state, else 0",
-                        tags.and("state", state.name().toLowerCase(Locale.ROOT)), null, name,
+                        tags.and("state", StatusJson.name(state)), null, name,
                         s -> s.state() == state ? 1 : 0);
             }
             gauge(registry, "lifeline.beacon.heartbeat.age", "Time since the holder's last beat",

@@ -23,6 +23,12 @@ final class FifoHold {
     /** How long a new holder waits for a closing one to finish removing the FIFO it takes over. */
     private static final long SETTLE_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
 
+    static {
+        // Load now what reporting a failure needs: with the descriptor table full (EMFILE) a class
+        // could no longer be read from a jar, and the report would be a NoClassDefFoundError.
+        errnoFailure(null, "open", Errno.EMFILE);
+    }
+
     private final Fifos fifos;
     private final Syscalls sys;
     private final FifoPlacement placement;

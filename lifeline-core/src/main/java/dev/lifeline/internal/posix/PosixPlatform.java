@@ -17,18 +17,15 @@ import java.util.List;
 public abstract class PosixPlatform implements Platform {
     protected final Fifos fifos;
     private final FifoProbe probe;
-    private final FifoHold hold;
 
     protected PosixPlatform(Syscalls sys) {
         this.fifos = new Fifos(sys);
         this.probe = new FifoProbe(fifos);
-        this.hold = new FifoHold(fifos);
         // Load now what reporting a failure needs: with the descriptor table full (EMFILE) a class
         // could no longer be read from a jar or directory, and the report would be a
         // NoClassDefFoundError instead of TOO_MANY_OPEN_FILES.
         Errno.describe(Errno.EMFILE);
         Outcome.describeType(0);
-        FifoHold.errnoFailure(null, "open", Errno.EMFILE);
     }
 
     @Override
@@ -48,7 +45,8 @@ public abstract class PosixPlatform implements Platform {
 
     @Override
     public final HeldBeacon hold(NativePath path, int mode, boolean exclusive) throws HoldException {
-        return hold.hold(path, mode, exclusive);
+        // Made per hold, which is rare, so that a process that only checks never loads the holder's classes.
+        return new FifoHold(fifos).hold(path, mode, exclusive);
     }
 
     @Override
