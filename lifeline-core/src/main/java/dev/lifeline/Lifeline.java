@@ -2,7 +2,10 @@ package dev.lifeline;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.Objects;
 import java.util.Map;
 
 /**
@@ -122,5 +125,22 @@ public final class Lifeline {
      */
     public static Status check(Path path) {
         return Probe.of(path).check();
+    }
+
+    /**
+     * The executable file that the command name {@code name} names, found as a shell finds it: as
+     * given if it has a slash, else the first executable regular file of that name in a directory
+     * of {@code PATH} (this process's, or {@code /usr/local/bin:/usr/bin:/bin} without one). What
+     * {@link Beacon#spawn} and {@link Beacon#exec} run; call it first to refuse a command that
+     * cannot run before any beacon is made. The two exceptions are the shell's two exit codes.
+     *
+     * @return the program's path
+     * @throws NoSuchFileException if there is no such program (a shell's 127): "command not
+     *         found", "no such file", "the command name is empty"
+     * @throws AccessDeniedException if there is one but it cannot be executed (a shell's 126):
+     *         "is a directory", "is not an executable file", "found PATH, but it is not executable"
+     */
+    public static Path findProgram(String name) throws NoSuchFileException, AccessDeniedException {
+        return Commands.find(Objects.requireNonNull(name, "name"), System.getenv());
     }
 }

@@ -1,9 +1,10 @@
 package dev.lifeline.cli;
 
-import java.io.File;
-import java.nio.file.Files;
+import dev.lifeline.Lifeline;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.Map;
 
 /**
  * Finding the program of {@code run} and {@code exec} before any beacon is made, so that a command
@@ -35,48 +36,22 @@ final class Programs {
     }
 
     /**
-     * The executable that {@code name} names, as a shell finds it: as given if it has a slash,
-     * else the first executable regular file of that name in a directory of {@code PATH}.
+     * The executable that {@code name} names, as a shell finds it ({@link Lifeline#findProgram}).
      *
      * @throws Unrunnable with 127 if there is no such file, 126 if there is one but it is not an
      *         executable regular file (a directory, a file without execute permission)
      */
     static Path find(String name) throws Unrunnable {
-        return find(name, System.getenv());
+        try {
+            return Lifeline.findProgram(name);
+        } catch (NoSuchFileException e) {
+            throw new Unrunnable(EXIT_NOT_FOUND, message(e));
+        } catch (AccessDeniedException e) {
+            throw new Unrunnable(EXIT_NOT_EXECUTABLE, message(e));
+        }
     }
 
-    static Path find(String name, Map<String, String> env) throws Unrunnable {
-        if (name.isEmpty()) {
-            throw new Unrunnable(EXIT_NOT_FOUND, "the command name is empty");
-        }
-        if (name.contains("/")) {
-            Path path = Path.of(name);
-            if (runnable(path)) {
-                return path;
-            }
-            if (Files.exists(path)) {
-                throw new Unrunnable(EXIT_NOT_EXECUTABLE, name + ": " + (Files.isDirectory(path)
-                        ? "is a directory" : "is not an executable file"));
-            }
-            throw new Unrunnable(EXIT_NOT_FOUND, name + ": no such file");
-        }
-        Path seen = null;
-        for (String dir : env.getOrDefault("PATH", "/usr/local/bin:/usr/bin:/bin").split(File.pathSeparator, -1)) {
-            Path candidate = Path.of(dir.isEmpty() ? "." : dir, name);
-            if (runnable(candidate)) {
-                return candidate;
-            }
-            if (seen == null && Files.isRegularFile(candidate)) {
-                seen = candidate;
-            }
-        }
-        if (seen != null) {
-            throw new Unrunnable(EXIT_NOT_EXECUTABLE, name + ": found " + seen + ", but it is not executable");
-        }
-        throw new Unrunnable(EXIT_NOT_FOUND, name + ": command not found");
-    }
-
-    private static boolean runnable(Path path) {
-        return Files.isRegularFile(path) && Files.isExecutable(path);
+    private static String message(FileSystemException e) {
+        return e.getFile().isEmpty() ? e.getReason() : e.getFile() + ": " + e.getReason();
     }
 }
