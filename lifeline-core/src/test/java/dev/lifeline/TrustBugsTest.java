@@ -2,6 +2,7 @@ package dev.lifeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.lifeline.testkit.Running;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.BlockingQueue;
@@ -32,7 +33,7 @@ class TrustBugsTest {
     @Test
     void aHolderThatNeverBeatIsNotHungByItsPredecessorsPromise() throws Exception {
         Path path = dir.resolve("b");
-        try (Processes.Running first = Processes.start("soak", path.toString(), "beat")) {
+        try (Running first = Processes.start("soak", path.toString(), "beat")) {
             assertThat(first.nextLine()).isEqualTo("held");
             first.process().getOutputStream().write("beat 1\n".getBytes());
             first.process().getOutputStream().flush();
@@ -71,7 +72,7 @@ class TrustBugsTest {
     void theWatcherNoticesAHeldBeaconsNameRemoved() throws Exception {
         Path path = dir.resolve("b");
         BlockingQueue<Watcher.Change> changes = new LinkedBlockingQueue<>();
-        try (Processes.Running holder = Processes.start("hold", path.toString());
+        try (Running holder = Processes.start("hold", path.toString());
                 Watcher watcher = Watcher.start(changes::add)) {
             assertThat(holder.nextLine()).isEqualTo("held");
             watcher.watch(path);
@@ -88,7 +89,7 @@ class TrustBugsTest {
     @Test
     void aBeaconOpenRefusedForWantOfDescriptorsLeavesNothingBehind() throws Exception {
         Path path = dir.resolve("beacon");
-        try (Processes.Running child = Processes.startWrapped(java.util.List.of("prlimit", "--nofile=256:256", "--"),
+        try (Running child = Processes.startWrapped(java.util.List.of("prlimit", "--nofile=256:256", "--"),
                 System.getProperty("java.class.path"), "exhaust-open", path.toString())) {
             assertThat(child.nextLine()).startsWith("refused TOO_MANY_OPEN_FILES EMFILE nothing-left=true files=0 after ");
         }

@@ -2,6 +2,7 @@ package dev.lifeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.lifeline.testkit.Running;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -30,7 +31,7 @@ class WatcherTest {
     void reportsTheStateThenDeathAndRestartOfAnotherProcess() throws Exception {
         Path path = dir.resolve("daemon");
         try (Watcher watcher = Watcher.start(changes::add)) {
-            try (Processes.Running daemon = Processes.start("hold", path.toString())) {
+            try (Running daemon = Processes.start("hold", path.toString())) {
                 assertThat(daemon.nextLine()).isEqualTo("held");
                 watcher.watch(path);
                 Watcher.Change first = next();
@@ -41,7 +42,7 @@ class WatcherTest {
                 assertThat(death.status().state()).isEqualTo(Status.State.DEAD);
                 assertThat(death.previous()).contains(Status.State.ALIVE);
             }
-            try (Processes.Running again = Processes.start("hold", path.toString())) {
+            try (Running again = Processes.start("hold", path.toString())) {
                 assertThat(next().status().state()).isEqualTo(Status.State.ALIVE);
                 assertThat(again.nextLine()).isEqualTo("held");
                 again.finish();
@@ -143,7 +144,7 @@ class WatcherTest {
         int count = 10_000;
         int deaths = 500;
         Runtime rt = Runtime.getRuntime();
-        try (Processes.Running holder = Processes.start("holdmany", dir.toString(), String.valueOf(count))) {
+        try (Running holder = Processes.start("holdmany", dir.toString(), String.valueOf(count))) {
             assertThat(holder.nextLine()).isEqualTo("held");
             System.gc();
             long heapBefore = rt.totalMemory() - rt.freeMemory();
