@@ -36,8 +36,8 @@ class FaultTest {
         try (Running child = Processes.startWrapped(List.of("prlimit", "--nofile=256:256", "--"),
                 System.getProperty("java.class.path"), "exhaust-open", path.toString())) {
             String line = child.nextLine();
-            // No stray temporary; the FIFO left at the path is a known bug (reported: TrustBugsTest on branch trust-bugs;
-            // the branch of failing tests): a failed open should leave nothing, so probes say ABSENT.
+            // No stray temporary; that a failed open leaves nothing at the path either (so probes say
+            // ABSENT) is aBeaconOpenRefusedForWantOfDescriptorsLeavesNothingBehind's.
             assertThat(line).startsWith("refused TOO_MANY_OPEN_FILES EMFILE nothing-left=")
                     .endsWith("; then held ALIVE");
             assertThat(child.process().waitFor(Processes.DEADLINE.toSeconds(), TimeUnit.SECONDS)).isTrue();
@@ -279,6 +279,19 @@ class FaultTest {
 
         Status get() throws Exception {
             return future.get(Processes.DEADLINE.toSeconds(), TimeUnit.SECONDS);
+        }
+    }
+
+    /**
+     * Beacon.open that fails with EMFILE leaves no FIFO it created at the path, which probes would
+     * take for a daemon that died. (Found by the trust tests of issue 7.)
+     */
+    @Test
+    void aBeaconOpenRefusedForWantOfDescriptorsLeavesNothingBehind() throws Exception {
+        Path path = dir.resolve("beacon");
+        try (Running child = Processes.startWrapped(java.util.List.of("prlimit", "--nofile=256:256", "--"),
+                System.getProperty("java.class.path"), "exhaust-open", path.toString())) {
+            assertThat(child.nextLine()).startsWith("refused TOO_MANY_OPEN_FILES EMFILE nothing-left=true files=0 after ");
         }
     }
 }

@@ -118,4 +118,30 @@ class TakeOverTest {
             }
         }, text -> text.contains(CALL + "("));
     }
+
+    /**
+     * A stale FIFO keeps the signed times of its last holder's last beat; a new holder that takes
+     * it over is ALIVE, never HUNG by that promise, before it beats (and for ever if it never does):
+     * only a holder that beats can be HUNG. (Found by the trust tests of issue 7.)
+     */
+    @Test
+    void aHolderThatNeverBeatIsNotHungByItsPredecessorsPromise() throws Exception {
+        Path path = dir.resolve("b");
+        try (Running first = Processes.start("soak", path.toString(), "beat")) {
+            assertThat(first.nextLine()).isEqualTo("held");
+            first.process().getOutputStream().write("beat 1\n".getBytes());
+            first.process().getOutputStream().flush();
+            assertThat(first.nextLine()).startsWith("beat ");
+            first.kill9(); // crashed: the FIFO stays, with the promise of its last beat
+        }
+        Processes.await("the crashed holder's FIFO is stale", () -> Probe.of(path).check().state(),
+                s -> s == Status.State.DEAD);
+        for (BeaconOption[] options : java.util.List.of(new BeaconOption[0], new BeaconOption[] {BeaconOption.EXCLUSIVE})) {
+            try (Beacon restarted = Beacon.open(path, options)) {
+                Status status = Probe.of(path).check();
+                assertThat(status.state()).as("a restarted holder that has not beaten yet").isEqualTo(Status.State.ALIVE);
+                assertThat(status.deadline()).as("no promise of its own").isEmpty();
+            }
+        }
+    }
 }

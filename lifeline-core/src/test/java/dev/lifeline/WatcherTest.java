@@ -189,4 +189,45 @@ class WatcherTest {
             Thread.onSpinWait();
         }
     }
+
+    /**
+     * A holder first seen before its first beat is reported HUNG once it misses the deadline that
+     * beat promised: a change of times matters even while the last state was plain ALIVE. (Found
+     * by the trust tests of issue 7.)
+     */
+    @Test
+    void theWatcherReportsHungForAHolderWhoseFirstBeatCameAfterItLooked() throws Exception {
+        Path path = dir.resolve("b");
+        BlockingQueue<Watcher.Change> changes = new LinkedBlockingQueue<>();
+        try (Beacon beacon = Beacon.open(path); Watcher watcher = Watcher.start(changes::add)) {
+            watcher.watch(path);
+            Watcher.Change first = changes.poll(Processes.DEADLINE.toSeconds(), TimeUnit.SECONDS);
+            assertThat(first).isNotNull();
+            assertThat(first.status().state()).isEqualTo(Status.State.ALIVE);
+            beacon.beat(Duration.ofMillis(100)); // and never again
+            Watcher.Change hung = changes.poll(Processes.DEADLINE.toSeconds(), TimeUnit.SECONDS);
+            assertThat(Probe.of(path).check().state()).as("what a probe says meanwhile").isEqualTo(Status.State.HUNG);
+            assertThat(hung).as("the watcher's report of the missed deadline").isNotNull();
+            assertThat(hung.status().state()).isEqualTo(Status.State.HUNG);
+        }
+    }
+
+    /** A held beacon whose name is removed is reported ABSENT, as probes say. (Found by the trust tests of issue 7.) */
+    @Test
+    void theWatcherNoticesAHeldBeaconsNameRemoved() throws Exception {
+        Path path = dir.resolve("b");
+        BlockingQueue<Watcher.Change> changes = new LinkedBlockingQueue<>();
+        try (Running holder = Processes.start("hold", path.toString());
+                Watcher watcher = Watcher.start(changes::add)) {
+            assertThat(holder.nextLine()).isEqualTo("held");
+            watcher.watch(path);
+            assertThat(changes.poll(Processes.DEADLINE.toSeconds(), TimeUnit.SECONDS).status().state())
+                    .isEqualTo(Status.State.ALIVE);
+            java.nio.file.Files.delete(path);
+            assertThat(Probe.of(path).check().state()).isEqualTo(Status.State.ABSENT);
+            Watcher.Change gone = changes.poll(Processes.DEADLINE.toSeconds(), TimeUnit.SECONDS);
+            assertThat(gone).as("the watcher's report that the path names nothing").isNotNull();
+            assertThat(gone.status().state()).isEqualTo(Status.State.ABSENT);
+        }
+    }
 }
