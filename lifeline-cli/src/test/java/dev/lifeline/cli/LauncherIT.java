@@ -2,6 +2,8 @@ package dev.lifeline.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.lifeline.testkit.RawBytes;
+import dev.lifeline.testkit.Running;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -35,17 +37,17 @@ class LauncherIT {
         Path aot = tree.resolve("lifeline-cli/target/aot");
         Path beacon = dir.resolve("b");
 
-        Cli.Result first = Cli.run(List.of(launcher.toString(), "check", beacon.toString()), dir, Map.of());
+        Running.Result first = Cli.run(List.of(launcher.toString(), "check", beacon.toString()), dir, Map.of());
         assertThat(first.exitCode()).as(first.toString()).isEqualTo(3);
         assertThat(first.stderr()).isEqualTo("lifeline: preparing the start-up cache (first use)...\n");
         List<Path> caches = list(aot);
         assertThat(caches).hasSize(1);
 
-        Cli.Result second = Cli.run(List.of(launcher.toString(), "check", beacon.toString()), dir, Map.of());
+        Running.Result second = Cli.run(List.of(launcher.toString(), "check", beacon.toString()), dir, Map.of());
         assertThat(second.exitCode()).isEqualTo(3);
         assertThat(second.stderr()).isEmpty();
         assertThat(list(aot)).isEqualTo(caches);
-        try (Cli.Holder holder = Cli.Holder.start(List.of(launcher.toString(), "hold", beacon.toString()))) {
+        try (Running holder = Cli.holder(List.of(launcher.toString(), "hold", beacon.toString()))) {
             assertThat(holder.line()).startsWith("holding ");
             String maps = Files.readString(Path.of("/proc", String.valueOf(holder.process().pid()), "maps"));
             assertThat(maps).as("the JVM maps the cache").contains(caches.get(0).toString());
@@ -61,7 +63,7 @@ class LauncherIT {
         try (var zip = java.nio.file.FileSystems.newFileSystem(jar, Map.of("noCompression", "true"))) {
             Files.writeString(zip.getPath("changed.txt"), "lifeline-launcher-test-AAAA");
         }
-        Cli.Result third = Cli.run(List.of(launcher.toString(), "check", beacon.toString()), dir, Map.of());
+        Running.Result third = Cli.run(List.of(launcher.toString(), "check", beacon.toString()), dir, Map.of());
         assertThat(third.exitCode()).isEqualTo(3);
         assertThat(third.stderr()).isEqualTo("lifeline: preparing the start-up cache (first use)...\n");
         List<Path> now = list(aot);
@@ -72,7 +74,7 @@ class LauncherIT {
         var modified = Files.getLastModifiedTime(jar);
         byte[] bytes = Files.readAllBytes(jar);
         byte[] marker = "lifeline-launcher-test-AAAA".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-        int at = indexOf(bytes, marker);
+        int at = RawBytes.indexOf(bytes, marker);
         assertThat(at).as("the stored marker in the jar").isNotNegative();
         try (var channel = java.nio.channels.FileChannel.open(jar, java.nio.file.StandardOpenOption.WRITE)) {
             channel.write(java.nio.ByteBuffer.wrap("BBBB".getBytes(java.nio.charset.StandardCharsets.US_ASCII)),
@@ -80,7 +82,7 @@ class LauncherIT {
         }
         Files.setLastModifiedTime(jar, modified);
         assertThat(Files.size(jar)).isEqualTo(bytes.length);
-        Cli.Result fourth = Cli.run(List.of(launcher.toString(), "check", beacon.toString()), dir, Map.of());
+        Running.Result fourth = Cli.run(List.of(launcher.toString(), "check", beacon.toString()), dir, Map.of());
         assertThat(fourth.exitCode()).isEqualTo(3);
         assertThat(fourth.stderr()).isEqualTo("lifeline: preparing the start-up cache (first use)...\n");
         assertThat(list(aot)).hasSize(1).doesNotContainAnyElementsOf(now);
@@ -108,7 +110,7 @@ class LauncherIT {
                     Files.getLastModifiedTime(cli).toInstant().plusSeconds(60)));
         }
 
-        Cli.Result result = Cli.run(List.of(tree.resolve("lifeline").toString(), "check", dir.resolve("b").toString()),
+        Running.Result result = Cli.run(List.of(tree.resolve("lifeline").toString(), "check", dir.resolve("b").toString()),
                 dir, NO_AOT);
 
         assertThat(result.exitCode()).as(result.toString()).isEqualTo(3);
@@ -136,19 +138,6 @@ class LauncherIT {
         return root;
     }
 
-    private static int indexOf(byte[] haystack, byte[] needle) {
-        outer:
-        for (int i = 0; i + needle.length <= haystack.length; i++) {
-            for (int j = 0; j < needle.length; j++) {
-                if (haystack[i + j] != needle[j]) {
-                    continue outer;
-                }
-            }
-            return i;
-        }
-        return -1;
-    }
-
     /** The caches in {@code dir}; each must be the one its index names (the launcher's remembered hash). */
     private static List<Path> list(Path dir) throws Exception {
         List<Path> caches;
@@ -168,7 +157,7 @@ class LauncherIT {
     void checksFromAnyDirectory() {
         assertThat(Files.isExecutable(LAUNCHER)).as(LAUNCHER + " executable").isTrue();
         Path beacon = dir.resolve("b");
-        Cli.Result r = Cli.run(List.of(LAUNCHER.toString(), "check", beacon.toString()), dir, NO_AOT);
+        Running.Result r = Cli.run(List.of(LAUNCHER.toString(), "check", beacon.toString()), dir, NO_AOT);
         assertThat(r.exitCode()).as(r.toString()).isEqualTo(3);
         assertThat(r.stdout()).isEqualTo(beacon + ": absent (there is no beacon)\n");
         assertThat(r.stderr()).as("no build, no warning").isEmpty();
@@ -176,7 +165,7 @@ class LauncherIT {
 
     @Test
     void versionIsTheBuilds() {
-        Cli.Result r = Cli.run(List.of(LAUNCHER.toString(), "--version"), dir, NO_AOT);
+        Running.Result r = Cli.run(List.of(LAUNCHER.toString(), "--version"), dir, NO_AOT);
         assertThat(r.exitCode()).as(r.toString()).isZero();
         assertThat(r.stdout()).startsWith("lifeline " + System.getProperty("lifeline.version") + "\n");
         assertThat(r.stderr()).isEmpty();
@@ -185,7 +174,7 @@ class LauncherIT {
     @Test
     void execsTheJvmSoTheHolderIsTheProcessThatWasStarted() {
         Path beacon = dir.resolve("b");
-        try (Cli.Holder holder = Cli.Holder.start(List.of(LAUNCHER.toString(), "hold", beacon.toString()))) {
+        try (Running holder = Cli.holder(List.of(LAUNCHER.toString(), "hold", beacon.toString()))) {
             assertThat(holder.line()).isEqualTo("holding " + beacon + " (pid " + holder.process().pid() + ")");
             // SIGTERM to the pid we started reaches the JVM itself, not a shell in front of it.
             assertThat(holder.terminate()).isZero();
@@ -196,18 +185,18 @@ class LauncherIT {
     @Test
     void answersPassThroughTheLauncherUnchanged() throws Exception {
         Path beacon = dir.resolve("b");
-        try (Cli.Holder holder = Cli.Holder.start(List.of(LAUNCHER.toString(), "hold", beacon.toString()))) {
+        try (Running holder = Cli.holder(List.of(LAUNCHER.toString(), "hold", beacon.toString()))) {
             assertThat(holder.line()).startsWith("holding ");
-            Cli.Result alive = Cli.run(List.of(LAUNCHER.toString(), "check", beacon.toString()), dir, NO_AOT);
+            Running.Result alive = Cli.run(List.of(LAUNCHER.toString(), "check", beacon.toString()), dir, NO_AOT);
             assertThat(alive.exitCode()).as(alive.toString()).isZero();
-            Cli.Result status = Cli.run(List.of(LAUNCHER.toString(), "status", beacon.toString()), dir, NO_AOT);
+            Running.Result status = Cli.run(List.of(LAUNCHER.toString(), "status", beacon.toString()), dir, NO_AOT);
             assertThat(status.exitCode()).as(status.toString()).isZero();
             holder.process().destroyForcibly().waitFor();
         }
-        Cli.Result dead = Cli.run(List.of(LAUNCHER.toString(), "check", beacon.toString()), dir, NO_AOT);
+        Running.Result dead = Cli.run(List.of(LAUNCHER.toString(), "check", beacon.toString()), dir, NO_AOT);
         assertThat(dead.exitCode()).as(dead.toString()).isEqualTo(1);
         assertThat(dead.stdout()).isEqualTo(beacon + ": dead (the beacon is there and nobody holds it)\n");
-        Cli.Result waited = Cli.run(List.of(LAUNCHER.toString(), "wait", "--dead", beacon.toString()), dir, NO_AOT);
+        Running.Result waited = Cli.run(List.of(LAUNCHER.toString(), "wait", "--dead", beacon.toString()), dir, NO_AOT);
         assertThat(waited.exitCode()).as(waited.toString()).isZero();
     }
 
@@ -230,7 +219,7 @@ class LauncherIT {
                 List.of("prlimit", "--nofile=16:16"),
                 List.of("prlimit", "--nofile=20:20"),
                 List.of("prlimit", "--as=400000000"));
-        try (Cli.Holder holder = Cli.Holder.start(List.of(LAUNCHER.toString(), "hold", beacon.toString()))) {
+        try (Running holder = Cli.holder(List.of(LAUNCHER.toString(), "hold", beacon.toString()))) {
             assertThat(holder.line()).startsWith("holding ");
             for (List<String> wrapper : java.util.stream.Stream.concat(fatal.stream(), starved.stream()).toList()) {
                 for (List<String> command : List.of(List.of("check", beacon.toString()), List.of("status", beacon.toString()),
@@ -238,7 +227,7 @@ class LauncherIT {
                     List<String> line = new java.util.ArrayList<>(wrapper);
                     line.add(LAUNCHER.toString());
                     line.addAll(command);
-                    Cli.Result r = Cli.run(line, dir, NO_AOT);
+                    Running.Result r = Cli.run(line, dir, NO_AOT);
                     if (fatal.contains(wrapper) || r.exitCode() != 0) {
                         assertThat(r.exitCode()).as(line + ": " + r).isEqualTo(4);
                         // The JVM may print its own error on stdout; no answer is printed.
@@ -260,7 +249,7 @@ class LauncherIT {
     @Test
     void aSignalToTheLauncherReachesTheJvmThatWaits() throws Exception {
         Path beacon = dir.resolve("b");
-        try (Cli.Holder holder = Cli.Holder.start(List.of(LAUNCHER.toString(), "hold", beacon.toString()))) {
+        try (Running holder = Cli.holder(List.of(LAUNCHER.toString(), "hold", beacon.toString()))) {
             assertThat(holder.line()).startsWith("holding ");
             Process waiting = Cli.start(List.of(LAUNCHER.toString(), "wait", "--dead", beacon.toString()), dir, NO_AOT);
             // The launcher's child is the JVM (it may start short-lived helpers first); once it
@@ -277,7 +266,7 @@ class LauncherIT {
 
     @Test
     void usageErrorsKeepTheirExitCode() {
-        Cli.Result r = Cli.run(List.of(LAUNCHER.toString(), "check"), dir, NO_AOT);
+        Running.Result r = Cli.run(List.of(LAUNCHER.toString(), "check"), dir, NO_AOT);
         assertThat(r.exitCode()).as(r.toString()).isEqualTo(2);
         assertThat(r.stderr()).contains("Try 'lifeline check --help'");
     }
@@ -286,7 +275,7 @@ class LauncherIT {
     void noJdk25IsOneClearLineAndExitFour() throws Exception {
         Path root = Files.createDirectory(dir.resolve("machine"));
         Path tooOld = fakeJdk(root.resolve("opt/jdk-17"), "17.0.9");
-        Cli.Result r = launch(root, Map.of("JAVA_HOME", tooOld.toString()), "check", "/x");
+        Running.Result r = launch(root, Map.of("JAVA_HOME", tooOld.toString()), "check", "/x");
         assertThat(r.exitCode()).as(r.toString()).isEqualTo(4);
         assertThat(r.stdout()).isEmpty();
         assertThat(r.stderr()).isEqualTo(
@@ -299,7 +288,7 @@ class LauncherIT {
         fakeJdk(root.resolve("usr/lib/jvm/jdk-17"), "17.0.9");
         fakeJdk(root.resolve("usr/lib/jvm/jdk-25"), "25.0.1");
         fakeJdk(root.resolve("opt/java/jdk-26"), "26");
-        Cli.Result r = launch(root, Map.of(), "check", "/x");
+        Running.Result r = launch(root, Map.of(), "check", "/x");
         assertThat(r.exitCode()).as(r.toString()).isZero();
         assertThat(r.stdout()).startsWith("java 26: ").contains(" --enable-native-access=ALL-UNNAMED -cp ")
                 .endsWith(" dev.lifeline.cli.Main check /x\n");
@@ -310,7 +299,7 @@ class LauncherIT {
         Path root = Files.createDirectory(dir.resolve("machine"));
         fakeJdk(root.resolve("usr/lib/jvm/jdk-26"), "26");
         Path home = fakeJdk(dir.resolve("home-jdk"), "25.0.2");
-        Cli.Result r = launch(root, Map.of("JAVA_HOME", home.toString()), "--version");
+        Running.Result r = launch(root, Map.of("JAVA_HOME", home.toString()), "--version");
         assertThat(r.exitCode()).as(r.toString()).isZero();
         assertThat(r.stdout()).startsWith("java 25.0.2: ");
     }
@@ -332,21 +321,21 @@ class LauncherIT {
             env.add(LAUNCHER.toString());
             List<String> status = new java.util.ArrayList<>(env);
             status.addAll(List.of("status", beacons.toString()));
-            Cli.Result r = Cli.run(status, dir, NO_AOT);
+            Running.Result r = Cli.run(status, dir, NO_AOT);
             assertThat(r.exitCode()).as(locale + ": " + r).isEqualTo(1);
             assertThat(r.stdout()).as(locale.toString()).contains("  " + worker + "\n").startsWith("STATE");
             assertThat(r.stdout().split("\n")[1]).as(locale.toString()).startsWith("dead ");
 
             List<String> check = new java.util.ArrayList<>(env);
             check.addAll(List.of("check", worker.toString()));
-            Cli.Result c = Cli.run(check, dir, NO_AOT);
+            Running.Result c = Cli.run(check, dir, NO_AOT);
             assertThat(c.exitCode()).as(locale + ": " + c).isEqualTo(1);
             assertThat(c.stdout()).as(locale.toString()).startsWith(worker + ": dead");
 
             List<String> invalid = new java.util.ArrayList<>(List.of("sh", "-c", "exec \"$@\" \"$(printf 'w\\377')\"", "sh"));
             invalid.addAll(env);
             invalid.add("check");
-            Cli.Result i = Cli.run(invalid, beacons, NO_AOT);
+            Running.Result i = Cli.run(invalid, beacons, NO_AOT);
             assertThat(i.exitCode()).as(locale + ": " + i).isEqualTo(2);
             assertThat(i.stderr()).as(locale.toString()).startsWith("lifeline: argument 2 (w\\377) is not valid UTF-8;");
         }
@@ -372,7 +361,7 @@ class LauncherIT {
                 command.addAll(List.of("sh", "-c", "export ODD=\"$(printf '\\377\\nx')\"; env -0 > \"$1\"; shift; exec \"$@\"",
                         "sh", direct.toString(), LAUNCHER.toString(), verb, dir.resolve("b" + n).toString(), "--",
                         "sh", "-c", "env -0 > \"$1\"", "sh", child.toString()));
-                Cli.Result r = Cli.run(command, dir, NO_AOT);
+                Running.Result r = Cli.run(command, dir, NO_AOT);
                 assertThat(r.exitCode()).as(locale + " " + verb + ": " + r).isZero();
                 assertThat(NamesTest.entries(Files.readAllBytes(child))).as(locale + " " + verb)
                         .isEqualTo(NamesTest.entries(Files.readAllBytes(direct)));
@@ -386,7 +375,7 @@ class LauncherIT {
      * Runs the launcher on a pretend machine: its install places under {@code root} (through the
      * launcher's test hook), a PATH with the few tools it needs and no java, an empty HOME.
      */
-    private Cli.Result launch(Path root, Map<String, String> env, String... args) throws Exception {
+    private Running.Result launch(Path root, Map<String, String> env, String... args) throws Exception {
         Path bin = Files.createDirectories(dir.resolve("bin"));
         for (String tool : List.of("dirname", "readlink", "sed", "find", "ls", "head", "mkdir", "cat", "flock")) {
             Path real = Files.exists(Path.of("/usr/bin", tool)) ? Path.of("/usr/bin", tool) : Path.of("/bin", tool);

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -140,24 +141,14 @@ public final class Running implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + builder.command(), e);
         }
-        FutureTask<String> stdout = drain(process.getInputStream());
-        FutureTask<String> stderr = drain(process.getErrorStream());
-        try {
-            if (!process.waitFor(limit.toNanos(), TimeUnit.NANOSECONDS)) {
-                process.destroyForcibly();
-                throw new AssertionError(builder.command() + " (pid " + process.pid() + ") did not exit within " + limit);
-            }
-            return new Result(process.exitValue(), stdout.get(limit.toNanos(), TimeUnit.NANOSECONDS),
-                    stderr.get(limit.toNanos(), TimeUnit.NANOSECONDS));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError("interrupted", e);
-        } catch (ExecutionException | TimeoutException e) {
-            throw new AssertionError("cannot read the output of " + builder.command(), e);
-        }
+        Future<String> stdout = drain(process.getInputStream());
+        Future<String> stderr = drain(process.getErrorStream());
+        int exit = waitFor(process, limit);
+        return new Result(exit, get(stdout, limit), get(stderr, limit));
     }
 
-    private static FutureTask<String> drain(InputStream in) {
+    /** Reads {@code in} to its end on a thread of its own: the text it held, once it has ended. */
+    public static Future<String> drain(InputStream in) {
         FutureTask<String> task = new FutureTask<>(() -> {
             try (in) {
                 return new String(in.readAllBytes(), StandardCharsets.UTF_8);
@@ -165,6 +156,32 @@ public final class Running implements AutoCloseable {
         });
         Thread.ofPlatform().daemon().name("drain").start(task);
         return task;
+    }
+
+    /** What {@code future} gives, waiting at most {@code limit}. */
+    public static <T> T get(Future<T> future, Duration limit) {
+        try {
+            return future.get(limit.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted", e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new AssertionError("cannot read a child's output", e);
+        }
+    }
+
+    /** The exit status of {@code process}; fails the test (and kills it) if it runs past {@code limit}. */
+    public static int waitFor(Process process, Duration limit) {
+        try {
+            if (!process.waitFor(limit.toNanos(), TimeUnit.NANOSECONDS)) {
+                process.destroyForcibly();
+                throw new AssertionError("pid " + process.pid() + " did not exit within " + limit + ": " + process.info());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted", e);
+        }
+        return process.exitValue();
     }
 
     /** Runs {@code command} to its end in {@code directory} (null: this one), {@code env} added, stdin empty. */
@@ -302,6 +319,15 @@ public final class Running implements AutoCloseable {
             throw new AssertionError("interrupted", e);
         }
         return process.exitValue();
+    }
+
+    /**
+     * Waits for its exit, at most {@code timeout}, and returns its status with the lines of
+     * standard output not yet taken and all of standard error.
+     */
+    public Result end(Duration timeout) {
+        int exit = exit(timeout);
+        return new Result(exit, restOfStdout(), stderr());
     }
 
     /** After its exit: the lines not yet taken. */
