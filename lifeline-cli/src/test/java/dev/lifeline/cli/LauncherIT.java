@@ -6,8 +6,13 @@ import dev.lifeline.testkit.RawBytes;
 import dev.lifeline.testkit.Running;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -114,6 +119,111 @@ class LauncherIT {
                 dir, NO_AOT);
 
         assertThat(result.exitCode()).as(result.toString()).isEqualTo(3);
+    }
+
+    /**
+     * The launcher builds again when a pom or a main source changes in the parent, in the CLI, or
+     * in any module the CLI uses: each module whose jar Maven put in the CLI's lib/ (core, serve,
+     * and whatever they bring). Not for the tests' sources, nor for modules the CLI does not use.
+     * Tried on a copy of the built tree with a stand-in mvn that only records its call and
+     * freshens the jar, as a real build would.
+     */
+    @Test
+    void rebuildsWhenAnyModuleTheCliUsesChangesAndOnlyThen() throws Exception {
+        Path tree = copyOfTheBuiltTree();
+        Path source = LAUNCHER.getParent();
+        Path jar;
+        try (var jars = Files.list(tree.resolve("lifeline-cli/target"))) {
+            jar = jars.filter(p -> p.toString().endsWith(".jar")).findFirst().orElseThrow();
+        }
+        Set<String> used = new TreeSet<>(Set.of("lifeline-cli"));
+        Set<String> unused = new TreeSet<>();
+        List<String> lib;
+        try (var jars = Files.list(source.resolve("lifeline-cli/target/lib"))) {
+            lib = jars.map(p -> p.getFileName().toString()).toList();
+        }
+        try (var modules = Files.list(source)) {
+            for (Path module : modules.filter(m -> Files.isRegularFile(m.resolve("pom.xml"))).toList()) {
+                String name = module.getFileName().toString();
+                if (name.equals("lifeline-cli") || lib.stream().anyMatch(j -> j.matches(Pattern.quote(name) + "-\\d.*\\.jar"))) {
+                    used.add(name);
+                } else {
+                    unused.add(name);
+                }
+            }
+        }
+        assertThat(used).as("the modules the CLI uses").contains("lifeline-core", "lifeline-serve");
+        assertThat(unused).as("modules the CLI does not use").contains("lifeline-agent", "lifeline-testkit");
+
+        // Every pom and source older than the jar, as after a build.
+        FileTime old = FileTime.from(Files.getLastModifiedTime(jar).toInstant().minusSeconds(600));
+        List<Path> files = new ArrayList<>(List.of(Files.copy(source.resolve("pom.xml"), tree.resolve("pom.xml"))));
+        for (String module : concat(used, unused)) {
+            Path dir = Files.createDirectories(tree.resolve(module));
+            files.add(Files.copy(source.resolve(module).resolve("pom.xml"), dir.resolve("pom.xml")));
+            files.add(Files.writeString(Files.createDirectories(dir.resolve("src/main/java")).resolve("Main.java"), "class Main {}\n"));
+            files.add(Files.writeString(Files.createDirectories(dir.resolve("src/test/java")).resolve("MainTest.java"), "class MainTest {}\n"));
+        }
+        // Directories too: one's time changes when a file in it is added or removed, which is a change.
+        for (String module : concat(used, unused)) {
+            try (var made = Files.walk(tree.resolve(module).resolve("src"))) {
+                files.addAll(made.filter(Files::isDirectory).toList());
+            }
+        }
+        for (Path f : files) {
+            Files.setLastModifiedTime(f, old);
+        }
+        Path bin = Files.createDirectories(dir.resolve("bin"));
+        Path calls = dir.resolve("mvn-calls");
+        Path mvn = Files.writeString(bin.resolve("mvn"), "#!/bin/sh\necho \"$*\" >> '" + calls + "'\ntouch '" + jar + "'\n");
+        assertThat(mvn.toFile().setExecutable(true)).isTrue();
+        Map<String, String> env = Map.of("LIFELINE_AOT", "0", "PATH", bin + ":" + System.getenv("PATH"));
+
+        // One file newer than the jar at a time; true if the launcher built before it answered.
+        java.util.function.Predicate<List<Path>> builds = changed -> {
+            try {
+                FileTime newer = FileTime.from(Files.getLastModifiedTime(jar).toInstant().plusSeconds(1));
+                for (Path f : changed) {
+                    Files.setLastModifiedTime(f, newer);
+                }
+                long before = Files.exists(calls) ? Files.readAllLines(calls).size() : 0;
+                Running.Result r = Cli.run(List.of(tree.resolve("lifeline").toString(), "--version"), dir, env);
+                assertThat(r.exitCode()).as("%s changed\n%s", changed, r).isZero();
+                long after = Files.exists(calls) ? Files.readAllLines(calls).size() : 0;
+                boolean built = r.stderr().contains("lifeline: building the CLI");
+                assertThat(after - before).as("mvn runs when it says it builds, %s changed\n%s", changed, r)
+                        .isEqualTo(built ? 1 : 0);
+                for (Path f : changed) {
+                    Files.setLastModifiedTime(f, old);
+                }
+                return built;
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        };
+
+        assertThat(builds.test(List.of())).as("nothing changed").isFalse();
+        assertThat(builds.test(List.of(tree.resolve("pom.xml")))).as("the parent pom changed").isTrue();
+        for (String module : used) {
+            assertThat(builds.test(List.of(tree.resolve(module).resolve("pom.xml")))).as("%s/pom.xml changed", module).isTrue();
+            assertThat(builds.test(List.of(tree.resolve(module).resolve("src/main/java/Main.java"))))
+                    .as("a main source of %s changed", module).isTrue();
+        }
+        List<Path> elsewhere = new ArrayList<>();
+        for (String module : used) {
+            elsewhere.add(tree.resolve(module).resolve("src/test/java/MainTest.java"));
+        }
+        for (String module : unused) {
+            elsewhere.add(tree.resolve(module).resolve("pom.xml"));
+            elsewhere.add(tree.resolve(module).resolve("src/main/java/Main.java"));
+        }
+        assertThat(builds.test(elsewhere)).as("only tests and modules the CLI does not use changed").isFalse();
+    }
+
+    private static List<String> concat(Set<String> a, Set<String> b) {
+        List<String> all = new ArrayList<>(a);
+        all.addAll(b);
+        return all;
     }
 
     private Path copyOfTheBuiltTree() throws Exception {
