@@ -2,6 +2,7 @@ package dev.lifeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.lifeline.testkit.Running;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -25,7 +26,7 @@ class AllocationTest {
         ProbeTest.mkfifo(stale);
         // The holder is another process, as for any checker; a process that probes the beacon it
         // holds itself also restores its POSIX lock after each check (see Fifos.closeFifo).
-        try (Processes.Running holder = Processes.start("hold", live.toString())) {
+        try (Running holder = Processes.start("hold", live.toString())) {
             assertThat(holder.nextLine()).isEqualTo("held");
             Probe alive = Probe.of(live);
             Probe dead = Probe.of(stale);
@@ -52,7 +53,7 @@ class AllocationTest {
     @Test
     void checksOfABeatingBeaconAllocateNothingBetweenBeats() throws Exception {
         Path path = dir.resolve("beating");
-        try (Processes.Running holder = Processes.start("heartbeat", path.toString(), "3600000")) {
+        try (Running holder = Processes.start("heartbeat", path.toString(), "3600000")) {
             assertThat(holder.nextLine()).isEqualTo("held");
             Probe probe = Probe.of(path);
             Processes.await("the first beat", () -> probe.check().deadline().isPresent(), b -> b);

@@ -3,6 +3,7 @@ package dev.lifeline;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.lifeline.testkit.Running;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -296,7 +297,7 @@ class BeaconTest {
         assertThat(reader).as("the other program's read end").isNotNegative();
         try {
             Beacon guest = Beacon.open(path);
-            try (Processes.Running later = Processes.start("hold", path.toString())) {
+            try (Running later = Processes.start("hold", path.toString())) {
                 assertThat(later.nextLine()).isEqualTo("held");
                 guest.close();
                 assertThat(later.finish()).as("the later holder closed its beacon and ended").isZero();
@@ -314,7 +315,7 @@ class BeaconTest {
     @Test
     void theLastHolderRemovesTheFifoAcrossProcesses() throws Exception {
         Path path = dir.resolve("b");
-        try (Processes.Running first = Processes.start("hold", path.toString())) {
+        try (Running first = Processes.start("hold", path.toString())) {
             assertThat(first.nextLine()).isEqualTo("held");
             Beacon second = Beacon.open(path);
             assertThat(first.finish()).as("the first holder closed its beacon and ended").isZero();

@@ -2,6 +2,7 @@ package dev.lifeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.lifeline.testkit.Running;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,7 +27,7 @@ class BirthNoticeTest {
         Path path = dir.resolve("daemon");
         CompletableFuture<Status> alive = Probe.of(path).onAlive();
         assertThat(alive).isNotDone();
-        try (Processes.Running daemon = Processes.start("hold", path.toString())) {
+        try (Running daemon = Processes.start("hold", path.toString())) {
             Status status = alive.get(Processes.DEADLINE.toSeconds(), TimeUnit.SECONDS);
             assertThat(status.state()).isEqualTo(Status.State.ALIVE);
             assertThat(daemon.nextLine()).isEqualTo("held");

@@ -1,5 +1,6 @@
 package dev.lifeline;
 
+import dev.lifeline.testkit.Holder;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -15,9 +16,9 @@ import java.util.List;
  * what the parent waits for; that line is the synchronisation event.
  *
  * <ul>
- * <li>{@code hold PATH [exclusive]}: holds a beacon, prints {@code held}, then waits for its
- *     standard input to close, closes the beacon and prints {@code closed}. A refusal prints
- *     {@code refused FAULT} and exits 3.
+ * <li>{@code hold PATH [exclusive]}: the test kit's {@link Holder}: holds a beacon, prints
+ *     {@code held}, then waits for its standard input to close, closes the beacon and prints
+ *     {@code closed}. A refusal prints {@code refused FAULT} and exits 3.
  * <li>{@code heartbeat PATH MILLIS}: as {@code hold}, with a {@link Heartbeat} promising MILLIS.
  * <li>{@code check PATH}: prints the status of one check.
  * <li>{@code exhaust PATH}: opens files until the descriptor table is full, then prints the status
@@ -56,7 +57,7 @@ public final class Child {
     public static void main(String[] args) throws Exception {
         Path path = Path.of(args[1]);
         switch (args[0]) {
-            case "hold" -> hold(path, args.length > 2 && args[2].equals("exclusive"));
+            case "hold" -> Holder.main(java.util.Arrays.copyOfRange(args, 1, args.length));
             case "check" -> System.out.println(Probe.of(path).check());
             case "checks" -> checks(java.util.List.of(args).subList(1, args.length));
             case "hold-modes" -> holdModes(path, java.util.List.of(args).subList(2, args.length));
@@ -88,25 +89,6 @@ public final class Child {
             case "exhaust-watch" -> exhaustWatch(path);
             default -> throw new IllegalArgumentException(args[0]);
         }
-    }
-
-    private static void hold(Path path, boolean exclusive) throws IOException {
-        Beacon beacon;
-        try {
-            beacon = exclusive ? Beacon.open(path, BeaconOption.EXCLUSIVE) : Beacon.open(path);
-        } catch (BeaconException e) {
-            System.out.println("refused " + e.fault());
-            System.exit(3);
-            return;
-        }
-        System.out.println("held");
-        System.out.flush();
-        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
-        while (in.readLine() != null) {
-            // wait for the parent to close our standard input
-        }
-        beacon.close();
-        System.out.println("closed");
     }
 
     private static void checks(List<String> paths) {

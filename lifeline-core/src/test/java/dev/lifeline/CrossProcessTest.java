@@ -3,6 +3,7 @@ package dev.lifeline;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.lifeline.testkit.Running;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -17,7 +18,7 @@ class CrossProcessTest {
     @Test
     void aliveWhileAnotherProcessHoldsIt() throws Exception {
         Path path = dir.resolve("daemon");
-        try (Processes.Running daemon = Processes.start("hold", path.toString())) {
+        try (Running daemon = Processes.start("hold", path.toString())) {
             assertThat(daemon.nextLine()).isEqualTo("held");
             assertThat(Probe.of(path).check().state()).isEqualTo(Status.State.ALIVE);
         }
@@ -27,7 +28,7 @@ class CrossProcessTest {
     void deadAfterKillWithoutCleanup() throws Exception {
         Path path = dir.resolve("daemon");
         Probe probe = Probe.of(path);
-        try (Processes.Running daemon = Processes.start("hold", path.toString(), "exclusive")) {
+        try (Running daemon = Processes.start("hold", path.toString(), "exclusive")) {
             assertThat(daemon.nextLine()).isEqualTo("held");
             assertThat(probe.check().state()).isEqualTo(Status.State.ALIVE);
             daemon.kill9();
@@ -41,12 +42,12 @@ class CrossProcessTest {
     void restartAfterKillReusesTheStaleFifo() throws Exception {
         Path path = dir.resolve("daemon");
         Object inode;
-        try (Processes.Running first = Processes.start("hold", path.toString(), "exclusive")) {
+        try (Running first = Processes.start("hold", path.toString(), "exclusive")) {
             assertThat(first.nextLine()).isEqualTo("held");
             inode = Files.getAttribute(path, "unix:ino");
             first.kill9();
         }
-        try (Processes.Running second = Processes.start("hold", path.toString(), "exclusive")) {
+        try (Running second = Processes.start("hold", path.toString(), "exclusive")) {
             assertThat(second.nextLine()).as("the crash left no lock behind").isEqualTo("held");
             assertThat(Files.getAttribute(path, "unix:ino")).isEqualTo(inode);
             assertThat(Probe.of(path).check().state()).isEqualTo(Status.State.ALIVE);
@@ -56,7 +57,7 @@ class CrossProcessTest {
     @Test
     void gracefulCloseRemovesTheBeacon() throws Exception {
         Path path = dir.resolve("daemon");
-        try (Processes.Running daemon = Processes.start("hold", path.toString())) {
+        try (Running daemon = Processes.start("hold", path.toString())) {
             assertThat(daemon.nextLine()).isEqualTo("held");
             assertThat(daemon.finish()).isZero();
             assertThat(daemon.nextLine()).isEqualTo("closed");
@@ -67,9 +68,9 @@ class CrossProcessTest {
     @Test
     void exclusiveRefusesASecondHolderAcrossProcesses() throws Exception {
         Path path = dir.resolve("daemon");
-        try (Processes.Running first = Processes.start("hold", path.toString(), "exclusive")) {
+        try (Running first = Processes.start("hold", path.toString(), "exclusive")) {
             assertThat(first.nextLine()).isEqualTo("held");
-            try (Processes.Running second = Processes.start("hold", path.toString(), "exclusive")) {
+            try (Running second = Processes.start("hold", path.toString(), "exclusive")) {
                 assertThat(second.nextLine()).isEqualTo("refused HELD");
                 assertThat(second.process().waitFor()).isEqualTo(3);
             }

@@ -2,6 +2,7 @@ package dev.lifeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.lifeline.testkit.Running;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,7 +24,7 @@ class DeathNoticeTest {
     void sigkillIsNoticedAtOnce() throws Exception {
         Path path = dir.resolve("daemon");
         Probe probe = Probe.of(path);
-        try (Processes.Running daemon = Processes.start("hold", path.toString())) {
+        try (Running daemon = Processes.start("hold", path.toString())) {
             assertThat(daemon.nextLine()).isEqualTo("held");
             CompletableFuture<Status> death = probe.onDeath();
             assertThat(death).isNotDone();
@@ -41,7 +42,7 @@ class DeathNoticeTest {
     @Test
     void sigtermIsNoticed() throws Exception {
         Path path = dir.resolve("daemon");
-        try (Processes.Running daemon = Processes.start("hold", path.toString())) {
+        try (Running daemon = Processes.start("hold", path.toString())) {
             assertThat(daemon.nextLine()).isEqualTo("held");
             CompletableFuture<Status> death = Probe.of(path).onDeath();
             // kill(1), not Process.destroy(), which also closes the child's standard input, and
@@ -86,7 +87,7 @@ class DeathNoticeTest {
     @Test
     void aCleanCloseIsNoticedAsAbsent() throws Exception {
         Path path = dir.resolve("daemon");
-        try (Processes.Running daemon = Processes.start("hold", path.toString())) {
+        try (Running daemon = Processes.start("hold", path.toString())) {
             assertThat(daemon.nextLine()).isEqualTo("held");
             CompletableFuture<Status> death = Probe.of(path).onDeath();
             daemon.finish();

@@ -2,6 +2,7 @@ package dev.lifeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.lifeline.testkit.Running;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -52,7 +53,7 @@ class ExclusiveRaceTest {
     void exclusiveHoldersInSeparateProcessesNeverOverlapNorLoseTheirFifo(int length, int racers, int rounds)
             throws Exception {
         Path path = dir.resolve("s".repeat(length));
-        List<Processes.Running> children = new ArrayList<>();
+        List<Running> children = new ArrayList<>();
         ConcurrentLinkedQueue<String> wrong = new ConcurrentLinkedQueue<>();
         AtomicBoolean racing = new AtomicBoolean(true);
         ConcurrentLinkedQueue<Sample> samples = new ConcurrentLinkedQueue<>();
@@ -86,7 +87,7 @@ class ExclusiveRaceTest {
                 children.add(Processes.start("race", path.toString(), String.valueOf(rounds)));
             }
             for (int i = 0; i < racers; i++) {
-                Processes.Running child = children.get(i);
+                Running child = children.get(i);
                 for (String line = child.nextLine(); !line.equals("done"); line = child.nextLine()) {
                     if (line.startsWith("refused ")) {
                         assertThat(line).as("the only refusal while racing").isEqualTo("refused HELD");
@@ -105,7 +106,7 @@ class ExclusiveRaceTest {
         } finally {
             racing.set(false);
             sampler.join();
-            children.forEach(Processes.Running::close);
+            children.forEach(Running::close);
         }
         List<Long> pids = children.stream().map(c -> c.process().pid()).toList();
         int corroborated = 0;

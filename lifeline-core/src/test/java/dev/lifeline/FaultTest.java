@@ -3,6 +3,7 @@ package dev.lifeline;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.lifeline.testkit.Running;
 import java.io.IOException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
@@ -32,11 +33,11 @@ class FaultTest {
     @Test
     void beaconOpenWithNoDescriptorLeftIsTooManyOpenFiles() throws Exception {
         Path path = dir.resolve("beacon");
-        try (Processes.Running child = Processes.startWrapped(List.of("prlimit", "--nofile=256:256", "--"),
+        try (Running child = Processes.startWrapped(List.of("prlimit", "--nofile=256:256", "--"),
                 System.getProperty("java.class.path"), "exhaust-open", path.toString())) {
             String line = child.nextLine();
-            // No stray temporary; the FIFO left at the path is a known bug (reported: TrustBugsTest on branch trust-bugs;
-            // the branch of failing tests): a failed open should leave nothing, so probes say ABSENT.
+            // No stray temporary; that a failed open leaves nothing at the path either (so probes say
+            // ABSENT) is aBeaconOpenRefusedForWantOfDescriptorsLeavesNothingBehind's.
             assertThat(line).startsWith("refused TOO_MANY_OPEN_FILES EMFILE nothing-left=")
                     .endsWith("; then held ALIVE");
             assertThat(child.process().waitFor(Processes.DEADLINE.toSeconds(), TimeUnit.SECONDS)).isTrue();
@@ -50,7 +51,7 @@ class FaultTest {
     void watcherAndWaitsWithNoDescriptorLeftSayWhy() throws Exception {
         Path path = dir.resolve("beacon");
         try (Beacon beacon = Beacon.open(path);
-                Processes.Running child = Processes.startWrapped(List.of("prlimit", "--nofile=256:256", "--"),
+                Running child = Processes.startWrapped(List.of("prlimit", "--nofile=256:256", "--"),
                         System.getProperty("java.class.path"), "exhaust-watch", path.toString())) {
             String line = child.nextLine();
             assertThat(line)
@@ -184,7 +185,7 @@ class FaultTest {
         Files.createDirectory(sub);
         Path path = sub.resolve("daemon");
         int descriptors = Processes.openDescriptors();
-        try (Processes.Running holder = Processes.start("hold", path.toString())) {
+        try (Running holder = Processes.start("hold", path.toString())) {
             assertThat(holder.nextLine()).isEqualTo("held");
             Probe probe = Probe.of(path);
             CompletableFutureStatus death = new CompletableFutureStatus(probe.onDeath());
@@ -210,7 +211,7 @@ class FaultTest {
         Path path = dir.resolve("daemon");
         Path aside = dir.resolve("aside");
         int descriptors = Processes.openDescriptors();
-        try (Processes.Running holder = Processes.start("hold", path.toString())) {
+        try (Running holder = Processes.start("hold", path.toString())) {
             assertThat(holder.nextLine()).isEqualTo("held");
             Probe probe = Probe.of(path);
 
@@ -228,7 +229,7 @@ class FaultTest {
 
             // Another holder's FIFO in its place: ALIVE, for that holder.
             Files.delete(path);
-            try (Processes.Running other = Processes.start("hold", path.toString())) {
+            try (Running other = Processes.start("hold", path.toString())) {
                 assertThat(other.nextLine()).isEqualTo("held");
                 Object inode = Files.getAttribute(path, "unix:ino", LinkOption.NOFOLLOW_LINKS);
                 // The first holder's clean close must not remove the other's FIFO.
@@ -248,7 +249,7 @@ class FaultTest {
     @Test
     void aRegularFileReplacingTheFifoSurvivesTheHoldersClose() throws Exception {
         Path path = dir.resolve("daemon");
-        try (Processes.Running holder = Processes.start("hold", path.toString())) {
+        try (Running holder = Processes.start("hold", path.toString())) {
             assertThat(holder.nextLine()).isEqualTo("held");
             Files.delete(path);
             Files.writeString(path, "replacement");
@@ -278,6 +279,19 @@ class FaultTest {
 
         Status get() throws Exception {
             return future.get(Processes.DEADLINE.toSeconds(), TimeUnit.SECONDS);
+        }
+    }
+
+    /**
+     * Beacon.open that fails with EMFILE leaves no FIFO it created at the path, which probes would
+     * take for a daemon that died. (Found by the trust tests of issue 7.)
+     */
+    @Test
+    void aBeaconOpenRefusedForWantOfDescriptorsLeavesNothingBehind() throws Exception {
+        Path path = dir.resolve("beacon");
+        try (Running child = Processes.startWrapped(java.util.List.of("prlimit", "--nofile=256:256", "--"),
+                System.getProperty("java.class.path"), "exhaust-open", path.toString())) {
+            assertThat(child.nextLine()).startsWith("refused TOO_MANY_OPEN_FILES EMFILE nothing-left=true files=0 after ");
         }
     }
 }

@@ -3,6 +3,7 @@ package dev.lifeline;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.lifeline.testkit.Running;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
@@ -90,7 +91,7 @@ class HandoverTest {
     void theBeaconOutlivesTheSpawnerKilledWithSigkill() throws Exception {
         Path path = dir.resolve("b");
         long program;
-        try (Processes.Running spawner = Processes.start("spawn", path.toString(), "sleep", "1000")) {
+        try (Running spawner = Processes.start("spawn", path.toString(), "sleep", "1000")) {
             String line = spawner.nextLine();
             assertThat(line).startsWith("spawned ");
             program = Long.parseLong(line.substring("spawned ".length()));
@@ -122,7 +123,7 @@ class HandoverTest {
     void execBecomesTheProgramWhichHoldsTheBeaconForItsLife() throws Exception {
         Path path = dir.resolve("b");
         Path out = dir.resolve("out");
-        try (Processes.Running jvm = Processes.start("exec", path.toString(), "sh", "-c",
+        try (Running jvm = Processes.start("exec", path.toString(), "sh", "-c",
                 "echo \"$$ $LIFELINE_FD\" > " + out + ".tmp && mv " + out + ".tmp " + out + " && exec sleep 1000")) {
             Processes.await("the program ran", () -> Files.exists(out), b -> b);
             String[] seen = Files.readString(out).trim().split(" ");
@@ -139,7 +140,7 @@ class HandoverTest {
     @Test
     void execOfAMissingProgramLeavesNoBeacon() throws Exception {
         Path path = dir.resolve("b");
-        try (Processes.Running jvm = Processes.start("exec", path.toString(), "no-such-program-lifeline")) {
+        try (Running jvm = Processes.start("exec", path.toString(), "no-such-program-lifeline")) {
             assertThat(jvm.nextLine()).isEqualTo("refused NoSuchFileException");
             assertThat(jvm.process().waitFor(Processes.DEADLINE.toSeconds(), TimeUnit.SECONDS)).isTrue();
         }

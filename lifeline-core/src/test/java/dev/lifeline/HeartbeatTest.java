@@ -3,6 +3,7 @@ package dev.lifeline;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.lifeline.testkit.Running;
 import java.io.FileInputStream;
 import java.io.FileOutputStream;
 import java.nio.file.Files;
@@ -218,7 +219,7 @@ class HeartbeatTest {
     void aStoppedHolderTurnsHungThenAliveThenDead() throws Exception {
         Path path = dir.resolve("daemon");
         Probe probe = Probe.of(path);
-        try (Processes.Running daemon = Processes.start("heartbeat", path.toString(), "300")) {
+        try (Running daemon = Processes.start("heartbeat", path.toString(), "300")) {
             assertThat(daemon.nextLine()).isEqualTo("held");
             Processes.await("beats seen", probe::check, s -> s.state() == Status.State.ALIVE && s.deadline().isPresent());
             ProbeTest.run("kill", "-STOP", String.valueOf(daemon.process().pid()));

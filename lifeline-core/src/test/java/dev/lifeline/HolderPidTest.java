@@ -2,6 +2,7 @@ package dev.lifeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.lifeline.testkit.Running;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.OptionalLong;
@@ -16,7 +17,7 @@ class HolderPidTest {
     @Test
     void theHoldingProcessIsNamed() throws Exception {
         Path path = dir.resolve("daemon");
-        try (Processes.Running daemon = Processes.start("hold", path.toString())) {
+        try (Running daemon = Processes.start("hold", path.toString())) {
             assertThat(daemon.nextLine()).isEqualTo("held");
             assertThat(Probe.of(path).holderPid()).isEqualTo(OptionalLong.of(daemon.process().pid()));
         }
@@ -32,7 +33,7 @@ class HolderPidTest {
             }
             probe.awaitDeath(java.time.Duration.ofMillis(1));
             assertThat(probe.holderPid()).isEqualTo(OptionalLong.of(ProcessHandle.current().pid()));
-            try (Processes.Running other = Processes.start("pid", path.toString())) {
+            try (Running other = Processes.start("pid", path.toString())) {
                 assertThat(other.nextLine()).isEqualTo("pid " + OptionalLong.of(ProcessHandle.current().pid()));
             }
         }

@@ -2,11 +2,9 @@ package dev.lifeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.BufferedReader;
+import dev.lifeline.testkit.Running;
 import java.io.File;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -160,7 +158,7 @@ class PermissionMatrixTest {
 
         List<String> holdArgs = new ArrayList<>(List.of("hold-modes", dir.toString()));
         rows.forEach(r -> holdArgs.add(r.name() + "=" + permissions(r.mode())));
-        try (Processes.Running holder = Processes.startWrapped(Role.OWNER.wrapper, classPath,
+        try (Running holder = Processes.startWrapped(Role.OWNER.wrapper, classPath,
                 holdArgs.toArray(String[]::new))) {
             assertThat(holder.nextLine()).as("the owner holds every beacon").isEqualTo("held");
             for (int i = 0; i < rows.size(); i++) {
@@ -206,17 +204,17 @@ class PermissionMatrixTest {
         List<Row> rows = parseMatrix(Files.readString(DOCUMENT));
         assertThat(rows).as("the matrix has the monitoring group's mode, 0620").anyMatch(r -> r.mode() == 0620);
         Path path = dir.resolve("monitored");
-        try (Processes.Running holder = Processes.startWrapped(Role.OWNER.wrapper, classPath,
+        try (Running holder = Processes.startWrapped(Role.OWNER.wrapper, classPath,
                 "hold-modes", dir.toString(), "monitored=" + permissions(0620))) {
             assertThat(holder.nextLine()).isEqualTo("held");
             assertHeldByTheOwner(path, 0620, holder.process());
             Map<String, Object> before = identity(path);
             List<String> filesBefore = list(dir);
 
-            try (Processes.Running check = Processes.startWrapped(Role.MEMBER.wrapper, classPath, "checks", path.toString());
-                    Processes.Running hold = Processes.startWrapped(Role.MEMBER.wrapper, classPath, "try-hold",
+            try (Running check = Processes.startWrapped(Role.MEMBER.wrapper, classPath, "checks", path.toString());
+                    Running hold = Processes.startWrapped(Role.MEMBER.wrapper, classPath, "try-hold",
                             path.toString());
-                    Processes.Running trusting = Processes.startWrapped(Role.MEMBER.wrapper, classPath, "try-hold",
+                    Running trusting = Processes.startWrapped(Role.MEMBER.wrapper, classPath, "try-hold",
                             path.toString(), "TRUST_DIRECTORY")) {
                 assertThat(check.nextLine()).as("the member checks").isEqualTo("ALIVE - -");
                 // The directory is the owner's: the strict checks refuse it to anybody else first.
@@ -225,7 +223,7 @@ class PermissionMatrixTest {
                 // (and the kernel would refuse the read open anyway: the read column).
                 assertThat(trusting.nextLine()).as("the member holds, trusting the directory")
                         .isEqualTo("refused NOT_OWNER -");
-                for (Processes.Running child : List.of(check, hold, trusting)) {
+                for (Running child : List.of(check, hold, trusting)) {
                     assertThat(child.finish()).isZero();
                 }
             }
@@ -313,7 +311,7 @@ class PermissionMatrixTest {
     private Map<Role, List<String>> checkAsEveryRole(List<Path> paths) throws Exception {
         List<String> args = new ArrayList<>(List.of("checks"));
         paths.forEach(p -> args.add(p.toString()));
-        Map<Role, Processes.Running> checkers = new EnumMap<>(Role.class);
+        Map<Role, Running> checkers = new EnumMap<>(Role.class);
         try {
             for (Role role : Role.values()) {
                 checkers.put(role, Processes.startWrapped(role.wrapper, classPath, args.toArray(String[]::new)));
@@ -329,7 +327,7 @@ class PermissionMatrixTest {
             }
             return lines;
         } finally {
-            checkers.values().forEach(Processes.Running::close);
+            checkers.values().forEach(Running::close);
         }
     }
 
@@ -363,10 +361,8 @@ class PermissionMatrixTest {
         List<String> command = new ArrayList<>(role.wrapper);
         command.addAll(List.of(PYTHON, "-I", "-c", READER, path.toString()));
         // The working directory of this JVM may be closed to the other users.
-        Process process = new ProcessBuilder(command).directory(new File("/"))
-                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
-        try (Processes.Running reader = new Processes.Running(process,
-                new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8)))) {
+        try (Running reader = Running.start(new ProcessBuilder(command).directory(new File("/"))
+                .redirectError(ProcessBuilder.Redirect.INHERIT), Processes.DEADLINE)) {
             String line = reader.nextLine();
             if (line == null || !line.equals("held")) {
                 softly.assertThat(line).as("%s reads %s", role, path).isEqualTo("refused EACCES");

@@ -3,6 +3,7 @@ package dev.lifeline;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.lifeline.testkit.Running;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
@@ -180,7 +181,7 @@ class ProbeTest {
                 // needs a class path nobody can read, so it gets a world-readable copy.
                 Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
                 String classPath = Readable.copyOfClassPath();
-                try (Processes.Running child = Processes.startWrapped(
+                try (Running child = Processes.startWrapped(
                         List.of("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"), classPath,
                         "check", fifo.toString())) {
                     line = child.nextLine();
@@ -199,7 +200,7 @@ class ProbeTest {
         Path path = dir.resolve("beacon");
         mkfifo(path);
         String classPath = System.getProperty("java.class.path");
-        try (Processes.Running child = Processes.startWrapped(List.of("prlimit", "--nofile=256:256", "--"), classPath,
+        try (Running child = Processes.startWrapped(List.of("prlimit", "--nofile=256:256", "--"), classPath,
                 "exhaust", path.toString())) {
             String line = child.nextLine();
             assertThat(line).startsWith("UNKNOWN TOO_MANY_OPEN_FILES EMFILE after ");

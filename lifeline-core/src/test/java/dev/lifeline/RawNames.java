@@ -3,10 +3,8 @@ package dev.lifeline;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lifeline.internal.NativePath;
-import java.io.BufferedReader;
+import dev.lifeline.testkit.RawBytes;
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.InputStreamReader;
 import java.net.URI;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
@@ -44,7 +42,7 @@ final class RawNames {
     record Case(byte[] name, Kind kind) {
         @Override
         public String toString() {
-            return kind + " " + octal(name);
+            return kind + " " + RawBytes.octal(name);
         }
     }
 
@@ -65,7 +63,7 @@ final class RawNames {
                         path = Path.of(URI.create(dir.toUri() + percent(c.name())));
                         expected = Status.State.ABSENT;
                     } else {
-                        holder = make(dir, c.name(), c.kind() == Kind.HELD);
+                        holder = RawBytes.mkfifo(dir, c.name(), c.kind() == Kind.HELD);
                         try (Stream<Path> listed = Files.list(dir)) {
                             List<Path> entries = listed.toList();
                             assertThat(entries).hasSize(1);
@@ -90,11 +88,11 @@ final class RawNames {
                     for (Charset out : List.of(StandardCharsets.UTF_8, StandardCharsets.US_ASCII, stdout)) {
                         String shown = Names.printable(path, out);
                         assertPrintable(shown, out);
-                        assertThat(unescape(shown)).as("bytes read back from " + shown).isEqualTo(exact);
+                        assertThat(RawBytes.unescape(shown)).as("bytes read back from " + shown).isEqualTo(exact);
                     }
                     assertPrintable(status.toString(), StandardCharsets.UTF_8);
                     labels.label(c.kind().toString());
-                    labels.label(validUtf8(c.name()) ? "valid UTF-8" : "invalid UTF-8");
+                    labels.label(RawBytes.validUtf8(c.name()) ? "valid UTF-8" : "invalid UTF-8");
                 } finally {
                     if (holder != null) {
                         holder.destroyForcibly().waitFor();
@@ -131,22 +129,6 @@ final class RawNames {
         return b.toByteArray();
     }
 
-    /** Makes a FIFO named {@code name} in {@code dir} with mkfifo; if {@code hold}, returns the shell holding it. */
-    private static Process make(Path dir, byte[] name, boolean hold) throws IOException, InterruptedException {
-        // printf gets octal escapes only (ASCII); the x keeps $(...) from eating trailing newlines.
-        String script = "n=$(printf \"$1x\"); n=${n%x}; mkfifo -m 600 -- \"$n\" || exit 1; "
-                + (hold ? "exec 3<>\"$n\"; echo held; exec sleep 1000" : "echo made");
-        Process p = new ProcessBuilder("sh", "-c", script, "sh", octal(name)).directory(dir.toFile())
-                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
-        String line = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.US_ASCII)).readLine();
-        assertThat(line).as("mkfifo of " + octal(name)).isEqualTo(hold ? "held" : "made");
-        if (!hold) {
-            assertThat(p.waitFor()).isZero();
-            return null;
-        }
-        return p;
-    }
-
     static void assertPrintable(String shown, Charset out) {
         assertThat(out.newEncoder().canEncode(shown)).as("encodable in " + out + ": " + shown).isTrue();
         shown.codePoints().forEach(cp -> assertThat(switch (Character.getType(cp)) {
@@ -156,59 +138,12 @@ final class RawNames {
         }).as("printable U+%04X in %s", cp, shown).isTrue());
     }
 
-    /** The bytes an {@code ls -b} style text stands for. */
-    static byte[] unescape(String shown) {
-        ByteArrayOutputStream b = new ByteArrayOutputStream();
-        for (int i = 0; i < shown.length(); i++) {
-            char c = shown.charAt(i);
-            if (c != '\\') {
-                int cp = shown.codePointAt(i);
-                b.writeBytes(Character.toString(cp).getBytes(StandardCharsets.UTF_8));
-                i += Character.charCount(cp) - 1;
-                continue;
-            }
-            char e = shown.charAt(++i);
-            switch (e) {
-                case 'a' -> b.write(7);
-                case 'b' -> b.write(8);
-                case 't' -> b.write(9);
-                case 'n' -> b.write(10);
-                case 'v' -> b.write(11);
-                case 'f' -> b.write(12);
-                case 'r' -> b.write(13);
-                case '\\' -> b.write('\\');
-                default -> {
-                    b.write(Integer.parseInt(shown.substring(i, i + 3), 8));
-                    i += 2;
-                }
-            }
-        }
-        return b.toByteArray();
-    }
-
-    static String octal(byte[] name) {
-        StringBuilder b = new StringBuilder();
-        for (byte x : name) {
-            b.append('\\').append(String.format("%03o", x & 0xff));
-        }
-        return b.toString();
-    }
-
     private static String percent(byte[] name) {
         StringBuilder b = new StringBuilder();
         for (byte x : name) {
             b.append('%').append(HexFormat.of().withUpperCase().toHexDigits(x));
         }
         return b.toString();
-    }
-
-    private static boolean validUtf8(byte[] name) {
-        try {
-            StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(name));
-            return true;
-        } catch (java.nio.charset.CharacterCodingException e) {
-            return false;
-        }
     }
 
     private static byte[] concat(byte[] dir, byte[] name) {

@@ -2,6 +2,7 @@ package dev.lifeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.lifeline.testkit.Running;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -371,7 +372,7 @@ class SoakTest {
     // -- The controller of one slot: performs every action and records the truth around it --
 
     private void control(Slot slot, Random random, long end) throws Exception {
-        Processes.Running child = null;
+        Running child = null;
         boolean stopped = false;
         Rule heldRule = null; // the rule while held and running
         try {
@@ -479,7 +480,7 @@ class SoakTest {
         count("action " + what);
     }
 
-    private void kill(Slot slot, Processes.Running child) throws InterruptedException {
+    private void kill(Slot slot, Running child) throws InterruptedException {
         slot.become(Rule.union(slot.rule(), Rule.exactly(Status.State.DEAD)));
         child.kill9();
         slot.become(Rule.exactly(Status.State.DEAD));
@@ -490,13 +491,13 @@ class SoakTest {
         LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(random.nextInt(maxMillis))); // workload, not a wait
     }
 
-    private static void send(Processes.Running child, String line) throws IOException {
+    private static void send(Running child, String line) throws IOException {
         OutputStream in = child.process().getOutputStream();
         in.write((line + "\n").getBytes(StandardCharsets.UTF_8));
         in.flush();
     }
 
-    private static void signal(Processes.Running child, String signal) throws IOException, InterruptedException {
+    private static void signal(Running child, String signal) throws IOException, InterruptedException {
         Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(child.process().pid())).inheritIO().start();
         assertThat(kill.waitFor()).as("kill -" + signal).isZero();
     }

@@ -2,6 +2,7 @@ package dev.lifeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.lifeline.testkit.Running;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -42,7 +43,7 @@ class TakeOverTest {
         FileTime old = FileTime.from(Instant.parse("2001-02-03T04:05:06Z"));
         Files.getFileAttributeView(other, BasicFileAttributeView.class).setTimes(old, old, null);
 
-        try (Processes.Running holder = delayedHolder(log, path)) {
+        try (Running holder = delayedHolder(log, path)) {
             awaitTimesCall(log);
             Files.move(other, path, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             String outcome = holder.nextLine();
@@ -62,7 +63,7 @@ class TakeOverTest {
         Path log = dir.resolve("strace.log");
         crashedHolderWithAPromise(path);
 
-        try (Processes.Running shared = delayedHolder(log, path)) {
+        try (Running shared = delayedHolder(log, path)) {
             awaitTimesCall(log);
             Beacon winner;
             try {
@@ -90,7 +91,7 @@ class TakeOverTest {
 
     /** Leaves a stale FIFO at {@code path} whose times carry a crashed holder's expired promise. */
     private static void crashedHolderWithAPromise(Path path) throws IOException, InterruptedException {
-        try (Processes.Running first = Processes.start("soak", path.toString(), "beat")) {
+        try (Running first = Processes.start("soak", path.toString(), "beat")) {
             assertThat(first.nextLine()).isEqualTo("held");
             first.process().getOutputStream().write("beat 1\n".getBytes());
             first.process().getOutputStream().flush();
@@ -102,7 +103,7 @@ class TakeOverTest {
     }
 
     /** A holding child whose every {@code renameat2} waits two seconds before it runs. */
-    private static Processes.Running delayedHolder(Path log, Path path) throws IOException {
+    private static Running delayedHolder(Path log, Path path) throws IOException {
         return Processes.startWrapped(List.of("strace", "-f", "-qq", "-o", log.toString(), "-e", "trace=" + CALL,
                 "-e", "inject=" + CALL + ":delay_enter=" + DELAY_MICROS), System.getProperty("java.class.path"),
                 "hold", path.toString());
@@ -116,5 +117,31 @@ class TakeOverTest {
                 throw new UncheckedIOException(e);
             }
         }, text -> text.contains(CALL + "("));
+    }
+
+    /**
+     * A stale FIFO keeps the signed times of its last holder's last beat; a new holder that takes
+     * it over is ALIVE, never HUNG by that promise, before it beats (and for ever if it never does):
+     * only a holder that beats can be HUNG. (Found by the trust tests of issue 7.)
+     */
+    @Test
+    void aHolderThatNeverBeatIsNotHungByItsPredecessorsPromise() throws Exception {
+        Path path = dir.resolve("b");
+        try (Running first = Processes.start("soak", path.toString(), "beat")) {
+            assertThat(first.nextLine()).isEqualTo("held");
+            first.process().getOutputStream().write("beat 1\n".getBytes());
+            first.process().getOutputStream().flush();
+            assertThat(first.nextLine()).startsWith("beat ");
+            first.kill9(); // crashed: the FIFO stays, with the promise of its last beat
+        }
+        Processes.await("the crashed holder's FIFO is stale", () -> Probe.of(path).check().state(),
+                s -> s == Status.State.DEAD);
+        for (BeaconOption[] options : java.util.List.of(new BeaconOption[0], new BeaconOption[] {BeaconOption.EXCLUSIVE})) {
+            try (Beacon restarted = Beacon.open(path, options)) {
+                Status status = Probe.of(path).check();
+                assertThat(status.state()).as("a restarted holder that has not beaten yet").isEqualTo(Status.State.ALIVE);
+                assertThat(status.deadline()).as("no promise of its own").isEmpty();
+            }
+        }
     }
 }

@@ -2,6 +2,7 @@ package dev.lifeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.lifeline.testkit.Running;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -30,7 +31,7 @@ class WatcherTest {
     void reportsTheStateThenDeathAndRestartOfAnotherProcess() throws Exception {
         Path path = dir.resolve("daemon");
         try (Watcher watcher = Watcher.start(changes::add)) {
-            try (Processes.Running daemon = Processes.start("hold", path.toString())) {
+            try (Running daemon = Processes.start("hold", path.toString())) {
                 assertThat(daemon.nextLine()).isEqualTo("held");
                 watcher.watch(path);
                 Watcher.Change first = next();
@@ -41,7 +42,7 @@ class WatcherTest {
                 assertThat(death.status().state()).isEqualTo(Status.State.DEAD);
                 assertThat(death.previous()).contains(Status.State.ALIVE);
             }
-            try (Processes.Running again = Processes.start("hold", path.toString())) {
+            try (Running again = Processes.start("hold", path.toString())) {
                 assertThat(next().status().state()).isEqualTo(Status.State.ALIVE);
                 assertThat(again.nextLine()).isEqualTo("held");
                 again.finish();
@@ -143,7 +144,7 @@ class WatcherTest {
         int count = 10_000;
         int deaths = 500;
         Runtime rt = Runtime.getRuntime();
-        try (Processes.Running holder = Processes.start("holdmany", dir.toString(), String.valueOf(count))) {
+        try (Running holder = Processes.start("holdmany", dir.toString(), String.valueOf(count))) {
             assertThat(holder.nextLine()).isEqualTo("held");
             System.gc();
             long heapBefore = rt.totalMemory() - rt.freeMemory();
@@ -186,6 +187,47 @@ class WatcherTest {
         long end = System.nanoTime() + d.toNanos();
         while (System.nanoTime() < end) {
             Thread.onSpinWait();
+        }
+    }
+
+    /**
+     * A holder first seen before its first beat is reported HUNG once it misses the deadline that
+     * beat promised: a change of times matters even while the last state was plain ALIVE. (Found
+     * by the trust tests of issue 7.)
+     */
+    @Test
+    void theWatcherReportsHungForAHolderWhoseFirstBeatCameAfterItLooked() throws Exception {
+        Path path = dir.resolve("b");
+        BlockingQueue<Watcher.Change> changes = new LinkedBlockingQueue<>();
+        try (Beacon beacon = Beacon.open(path); Watcher watcher = Watcher.start(changes::add)) {
+            watcher.watch(path);
+            Watcher.Change first = changes.poll(Processes.DEADLINE.toSeconds(), TimeUnit.SECONDS);
+            assertThat(first).isNotNull();
+            assertThat(first.status().state()).isEqualTo(Status.State.ALIVE);
+            beacon.beat(Duration.ofMillis(100)); // and never again
+            Watcher.Change hung = changes.poll(Processes.DEADLINE.toSeconds(), TimeUnit.SECONDS);
+            assertThat(Probe.of(path).check().state()).as("what a probe says meanwhile").isEqualTo(Status.State.HUNG);
+            assertThat(hung).as("the watcher's report of the missed deadline").isNotNull();
+            assertThat(hung.status().state()).isEqualTo(Status.State.HUNG);
+        }
+    }
+
+    /** A held beacon whose name is removed is reported ABSENT, as probes say. (Found by the trust tests of issue 7.) */
+    @Test
+    void theWatcherNoticesAHeldBeaconsNameRemoved() throws Exception {
+        Path path = dir.resolve("b");
+        BlockingQueue<Watcher.Change> changes = new LinkedBlockingQueue<>();
+        try (Running holder = Processes.start("hold", path.toString());
+                Watcher watcher = Watcher.start(changes::add)) {
+            assertThat(holder.nextLine()).isEqualTo("held");
+            watcher.watch(path);
+            assertThat(changes.poll(Processes.DEADLINE.toSeconds(), TimeUnit.SECONDS).status().state())
+                    .isEqualTo(Status.State.ALIVE);
+            java.nio.file.Files.delete(path);
+            assertThat(Probe.of(path).check().state()).isEqualTo(Status.State.ABSENT);
+            Watcher.Change gone = changes.poll(Processes.DEADLINE.toSeconds(), TimeUnit.SECONDS);
+            assertThat(gone).as("the watcher's report that the path names nothing").isNotNull();
+            assertThat(gone.status().state()).isEqualTo(Status.State.ABSENT);
         }
     }
 }

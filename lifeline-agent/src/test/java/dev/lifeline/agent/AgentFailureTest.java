@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lifeline.Probe;
 import dev.lifeline.Status.State;
+import dev.lifeline.testkit.Running;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -27,7 +28,7 @@ class AgentFailureTest {
      * while main runs), and Idle must still answer and exit 0 on end of input.
      */
     private Jvm.Outcome runsOn(String options) throws Exception {
-        try (Jvm jvm = Jvm.start(Jvm.program(List.of(Jvm.agent(options)), "Idle"), Map.of())) {
+        try (Running jvm = Jvm.withAgent(options, "Idle")) {
             jvm.awaitLine("running"::equals, Jvm.START);
             jvm.awaitStderrLine(l -> l.startsWith("lifeline-agent: "), Jvm.START);
             jvm.send("still there?");
@@ -76,7 +77,7 @@ class AgentFailureTest {
     void aBeaconHeldByAnotherProcessIsOneLineOrUnderExclusiveTheDocumentedExit() throws Exception {
         Path beacon = dir.resolve("single");
         Probe probe = Probe.of(beacon);
-        try (Jvm first = Jvm.start(Jvm.program(List.of(Jvm.agent(beacon + ",exclusive")), "Idle"), Map.of())) {
+        try (Running first = Jvm.withAgent(beacon + ",exclusive", "Idle")) {
             first.awaitLine("running"::equals, Jvm.START);
             assertThat(probe.check().state()).as("exclusive holds before main runs").isEqualTo(State.ALIVE);
             assertThat(probe.holderPid()).hasValue(first.pid());
@@ -85,11 +86,11 @@ class AgentFailureTest {
             assertThat(shared.status()).isZero();
             oneClearLine(shared.stderr(), "cannot hold " + beacon, "HELD");
 
-            try (Jvm second = Jvm.start(Jvm.program(List.of(Jvm.agent(beacon + ",heartbeat=1s,exclusive")), "Idle"), Map.of())) {
+            try (Running second = Jvm.withAgent(beacon + ",heartbeat=1s,exclusive", "Idle")) {
                 second.closeStdin();
                 assertThat(second.exit(Duration.ofSeconds(60))).isEqualTo(Agent.EXIT_NOT_HELD).isEqualTo(75);
                 oneClearLine(second.stderr(), "cannot hold " + beacon, "HELD", "exits with status 75");
-                assertThat(second.awaitRemainingLines()).as("main never ran").doesNotContain("running");
+                assertThat(second.remainingLines()).as("main never ran").doesNotContain("running");
             }
             assertThat(probe.check().state()).as("the first holder keeps it").isEqualTo(State.ALIVE);
             assertThat(probe.holderPid()).hasValue(first.pid());
@@ -102,18 +103,18 @@ class AgentFailureTest {
 
     @Test
     void badOptionsUnderExclusiveExitWithTheDocumentedStatus() throws Exception {
-        try (Jvm jvm = Jvm.start(Jvm.program(List.of(Jvm.agent(dir.resolve("b") + ",exclusive,heartbeat=soon")), "Idle"), Map.of())) {
+        try (Running jvm = Jvm.withAgent(dir.resolve("b") + ",exclusive,heartbeat=soon", "Idle")) {
             jvm.closeStdin();
             assertThat(jvm.exit(Duration.ofSeconds(60))).isEqualTo(75);
             oneClearLine(jvm.stderr(), "bad options", "heartbeat=soon", "exits with status 75");
-            assertThat(jvm.awaitRemainingLines()).doesNotContain("running");
+            assertThat(jvm.remainingLines()).doesNotContain("running");
         }
         // exclusive misspelt with a value is still heard as exclusive: no unguarded start
-        try (Jvm jvm = Jvm.start(Jvm.program(List.of(Jvm.agent(dir.resolve("b") + ",exclusive=yes")), "Idle"), Map.of())) {
+        try (Running jvm = Jvm.withAgent(dir.resolve("b") + ",exclusive=yes", "Idle")) {
             jvm.closeStdin();
             assertThat(jvm.exit(Duration.ofSeconds(60))).isEqualTo(75);
             oneClearLine(jvm.stderr(), "bad options", "'exclusive' takes no value", "exits with status 75");
-            assertThat(jvm.awaitRemainingLines()).doesNotContain("running");
+            assertThat(jvm.remainingLines()).doesNotContain("running");
         }
         assertThat(dir.resolve("b")).doesNotExist();
     }
@@ -127,14 +128,14 @@ class AgentFailureTest {
         // Idle from its source (the source launcher): the test classes are compiled for Java 22.
         String idle = Path.of("src/test/java/dev/lifeline/agent/programs/Idle.java").toAbsolutePath().toString();
         List<String> plain = List.of(java17.toString(), Jvm.agent(dir.resolve("b") + ",heartbeat=1s"), idle);
-        try (Jvm jvm = Jvm.start(plain, Map.of())) {
+        try (Running jvm = Jvm.start(plain, Map.of())) {
             jvm.awaitLine("running"::equals, Jvm.START);
             jvm.closeStdin();
             assertThat(jvm.exit(Duration.ofSeconds(60))).isZero();
             oneClearLine(jvm.stderr(), "needs Java 22 or newer", "this is Java 17", "runs on without a beacon");
         }
         List<String> exclusive = List.of(java17.toString(), Jvm.agent(dir.resolve("b") + ",exclusive"), idle);
-        try (Jvm jvm = Jvm.start(exclusive, Map.of())) {
+        try (Running jvm = Jvm.start(exclusive, Map.of())) {
             jvm.closeStdin();
             assertThat(jvm.exit(Duration.ofSeconds(60))).isEqualTo(75);
             oneClearLine(jvm.stderr(), "needs Java 22 or newer", "exits with status 75");
@@ -148,7 +149,7 @@ class AgentFailureTest {
         // may a clean exit leave a FIFO (DEAD) or a line on stderr.
         Path beacon = dir.resolve("brief");
         for (int i = 0; i < 5; i++) {
-            try (Jvm jvm = Jvm.start(Jvm.program(List.of(Jvm.agent(beacon + ",heartbeat=1s")), "Idle"), Map.of())) {
+            try (Running jvm = Jvm.withAgent(beacon + ",heartbeat=1s", "Idle")) {
                 jvm.closeStdin();
                 assertThat(jvm.exit(Duration.ofSeconds(60))).isZero();
                 assertThat(jvm.stderr()).isEmpty();
@@ -162,7 +163,7 @@ class AgentFailureTest {
         Path runtime = Files.createDirectories(dir.resolve("runtime"));
         Path beacon = runtime.resolve("lifeline/worker");
         Probe probe = Probe.of(beacon);
-        try (Jvm jvm = Jvm.start(Jvm.program(List.of(Jvm.agent("worker,mode=0640")), "Idle"),
+        try (Running jvm = Jvm.start(Jvm.program(List.of(Jvm.agent("worker,mode=0640")), "Idle"),
                 Map.of("XDG_RUNTIME_DIR", runtime.toString()))) {
             jvm.awaitLine("running"::equals, Jvm.START);
             Jvm.await(probe, State.ALIVE, Jvm.START);

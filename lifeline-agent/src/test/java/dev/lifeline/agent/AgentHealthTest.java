@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.lifeline.Probe;
 import dev.lifeline.Status;
 import dev.lifeline.Status.State;
+import dev.lifeline.testkit.Running;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -24,7 +25,7 @@ class AgentHealthTest {
     void aDeadlockTurnsHungWithinOneDeadlineWhileAThirdThreadRunsAndRecoveryTurnsAlive() throws Exception {
         Path beacon = dir.resolve("deadlocker");
         Probe probe = Probe.of(beacon);
-        try (Jvm jvm = Jvm.start(Jvm.program(List.of(Jvm.agent(beacon + ",heartbeat=1s")), "Deadlocker"), Map.of())) {
+        try (Running jvm = Jvm.withAgent(beacon + ",heartbeat=1s", "Deadlocker")) {
             jvm.awaitLine("running"::equals, Jvm.START);
             Status alive = Jvm.awaitBeating(probe, Jvm.START);
 
@@ -58,7 +59,7 @@ class AgentHealthTest {
         // Serial GC, a small fixed heap, the live set within 2 % of it: nearly every allocation
         // ends in a full collection.
         List<String> options = List.of("-Xms64m", "-Xmx64m", "-XX:+UseSerialGC", Jvm.agent(beacon + ",heartbeat=1s"));
-        try (Jvm jvm = Jvm.start(Jvm.program(options, "GcHog"), Map.of())) {
+        try (Running jvm = Jvm.start(Jvm.program(options, "GcHog"), Map.of())) {
             jvm.awaitLine("waiting"::equals, Jvm.START);
             Jvm.await(probe, State.ALIVE, Jvm.START);
             jvm.send("fill");
@@ -77,7 +78,7 @@ class AgentHealthTest {
         Probe probe = Probe.of(beacon);
         List<String> options = List.of("-Xms64m", "-Xmx64m", "-XX:+UseSerialGC",
                 Jvm.agent(beacon + ",heartbeat=1s,gc-overhead=100"));
-        try (Jvm jvm = Jvm.start(Jvm.program(options, "GcHog"), Map.of())) {
+        try (Running jvm = Jvm.start(Jvm.program(options, "GcHog"), Map.of())) {
             jvm.awaitLine("waiting"::equals, Jvm.START);
             Jvm.await(probe, State.ALIVE, Jvm.START);
             jvm.send("fill");

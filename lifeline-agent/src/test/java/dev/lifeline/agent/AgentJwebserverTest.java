@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.lifeline.Probe;
 import dev.lifeline.Status;
 import dev.lifeline.Status.State;
+import dev.lifeline.testkit.Running;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -28,7 +29,7 @@ class AgentJwebserverTest {
     @TempDir
     Path dir;
 
-    private Jvm jwebserver(Path beacon) throws Exception {
+    private Running jwebserver(Path beacon) throws Exception {
         Path site = Files.createDirectories(dir.resolve("site"));
         Files.writeString(site.resolve("hello.txt"), "hello from jwebserver\n");
         String tool = Jvm.javaHome().resolve("bin/jwebserver").toString();
@@ -49,7 +50,7 @@ class AgentJwebserverTest {
     void aliveWhileServingHungUnderSigstopAliveAfterSigcontDeadAfterSigkill() throws Exception {
         Path beacon = dir.resolve("jwebserver");
         Probe probe = Probe.of(beacon);
-        try (Jvm server = jwebserver(beacon)) {
+        try (Running server = jwebserver(beacon)) {
             String url = server.awaitLine(l -> l.startsWith("URL http://"), Jvm.START).substring(4);
             Status alive = Jvm.await(probe, State.ALIVE, Jvm.START);
             assertThat(get(url + "hello.txt")).isEqualTo("hello from jwebserver\n");
@@ -72,7 +73,7 @@ class AgentJwebserverTest {
             server.signal("KILL");
             assertThat(server.exit(Duration.ofSeconds(30))).isEqualTo(128 + 9);
             assertThat(probe.check().state()).isEqualTo(State.DEAD);
-            assertThat(server.stderrOfOthers()).as("the agent adds nothing to stderr").isEmpty();
+            assertThat(Jvm.stderrOfOthers(server)).as("the agent adds nothing to stderr").isEmpty();
         }
     }
 
@@ -80,7 +81,7 @@ class AgentJwebserverTest {
     void absentAfterACleanStopBySigterm() throws Exception {
         Path beacon = dir.resolve("jwebserver");
         Probe probe = Probe.of(beacon);
-        try (Jvm server = jwebserver(beacon)) {
+        try (Running server = jwebserver(beacon)) {
             String url = server.awaitLine(l -> l.startsWith("URL http://"), Jvm.START).substring(4);
             Jvm.await(probe, State.ALIVE, Jvm.START);
             assertThat(get(url + "hello.txt")).isEqualTo("hello from jwebserver\n");
@@ -88,7 +89,7 @@ class AgentJwebserverTest {
             server.exit(Duration.ofSeconds(60));
             assertThat(probe.check().state()).isEqualTo(State.ABSENT);
             assertThat(beacon).doesNotExist();
-            assertThat(server.stderrOfOthers()).as("the agent adds nothing to stderr").isEmpty();
+            assertThat(Jvm.stderrOfOthers(server)).as("the agent adds nothing to stderr").isEmpty();
         }
     }
 }

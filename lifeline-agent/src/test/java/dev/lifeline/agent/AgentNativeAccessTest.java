@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.lifeline.Lifeline;
 import dev.lifeline.Probe;
 import dev.lifeline.Status.State;
+import dev.lifeline.testkit.Running;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -26,7 +27,7 @@ class AgentNativeAccessTest {
     @Test
     void noWarningOnStderrWithoutAnyFlag() throws Exception {
         Path beacon = dir.resolve("quiet");
-        try (Jvm jvm = Jvm.start(Jvm.program(List.of(Jvm.agent(beacon + ",heartbeat=1s")), "Idle"),
+        try (Running jvm = Jvm.start(Jvm.program(List.of(Jvm.agent(beacon + ",heartbeat=1s")), "Idle"),
                 Map.of())) {
             jvm.awaitLine("running"::equals, Jvm.START);
             Jvm.await(Probe.of(beacon), State.ALIVE, Jvm.START);
@@ -66,7 +67,7 @@ class AgentNativeAccessTest {
             out.write(Files.readAllBytes(classes.resolve("plain/PlainAgent.class")));
             out.closeEntry();
         }
-        try (Jvm jvm = Jvm.start(List.of(Jvm.java(), "-javaagent:" + jar, "-cp", Jvm.programs(),
+        try (Running jvm = Jvm.start(List.of(Jvm.java(), "-javaagent:" + jar, "-cp", Jvm.programs(),
                 "dev.lifeline.agent.programs.Idle"), Map.of())) {
             jvm.awaitLine("running"::equals, Jvm.START);
             jvm.closeStdin();
@@ -98,7 +99,7 @@ class AgentNativeAccessTest {
         Path core = Path.of(Lifeline.class.getProtectionDomain().getCodeSource().getLocation().toURI());
         List<String> command = List.of(Jvm.java(), "--enable-native-access=ALL-UNNAMED", Jvm.agent(beacon + ",heartbeat=1s"),
                 "-cp", Jvm.programs() + ":" + core, "dev.lifeline.agent.programs.CoreUser", beacon.toString());
-        try (Jvm jvm = Jvm.start(command, Map.of())) {
+        try (Running jvm = Jvm.start(command, Map.of())) {
             String line = jvm.awaitLine(l -> l.startsWith("own "), Jvm.START);
             assertThat(line).startsWith("own ALIVE ").endsWith(core.toString());
             assertThat(jvm.exit(Duration.ofSeconds(60))).isZero();

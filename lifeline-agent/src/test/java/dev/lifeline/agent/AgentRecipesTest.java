@@ -4,11 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lifeline.Probe;
 import dev.lifeline.Status.State;
+import dev.lifeline.testkit.Recipes;
+import dev.lifeline.testkit.Running;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,33 +22,11 @@ import org.junit.jupiter.api.io.TempDir;
  * temporary directory and the jar of this build, really gives a JVM a beacon.
  */
 class AgentRecipesTest {
-    private static final Path RECIPES = Path.of("").toAbsolutePath().getParent().resolve("docs/recipes");
+    private static final Path RECIPES = Recipes.DIR;
     private static final String INSTALLED_JAR = "/usr/lib/lifeline/lifeline-agent.jar";
 
     @TempDir
     Path dir;
-
-    private static Map<String, Map<String, String>> unit(String file) throws Exception {
-        Map<String, Map<String, String>> unit = new HashMap<>();
-        String section = null;
-        for (String line : Files.readAllLines(RECIPES.resolve(file))) {
-            line = line.strip();
-            if (line.isEmpty() || line.startsWith("#")) {
-                continue;
-            }
-            if (line.startsWith("[") && line.endsWith("]")) {
-                section = line.substring(1, line.length() - 1);
-                unit.put(section, new HashMap<>());
-                continue;
-            }
-            assertThat(section).as("a key before any section: " + line).isNotNull();
-            int eq = line.indexOf('=');
-            assertThat(eq).as("not KEY=VALUE: " + line).isPositive();
-            unit.get(section).put(line.substring(0, eq), line.substring(eq + 1));
-        }
-        assertThat(unit).containsKeys("Unit", "Service", "Install");
-        return unit;
-    }
 
     /** The options after {@code -javaagent:/usr/lib/lifeline/lifeline-agent.jar=}, parsed by the agent. */
     private static AgentOptions agentOptions(String jvmOptions) {
@@ -64,19 +43,19 @@ class AgentRecipesTest {
                 ? Jvm.program(List.of(), "Idle")
                 : Jvm.program(List.of(options.split(" ")), "Idle"); // as the start scripts put it on java's command line
         Map<String, String> env = variable.equals("JAVA_TOOL_OPTIONS") ? Map.of(variable, options) : Map.of();
-        try (Jvm jvm = Jvm.start(command, env)) {
+        try (Running jvm = Jvm.start(command, env)) {
             jvm.awaitLine("running"::equals, Jvm.START);
             Jvm.awaitBeating(Probe.of(beacon), Jvm.START);
             jvm.closeStdin();
             assertThat(jvm.exit(Duration.ofSeconds(60))).isZero();
-            assertThat(jvm.stderrOfOthers()).isEmpty();
+            assertThat(Jvm.stderrOfOthers(jvm)).isEmpty();
         }
         assertThat(Probe.of(beacon).check().state()).isEqualTo(State.ABSENT);
     }
 
     @Test
     void theSystemdUnitGivesTheServiceAnExclusiveBeatingBeaconAndWaitsForIt() throws Exception {
-        Map<String, String> service = unit("jvm-agent.service").get("Service");
+        Map<String, String> service = Recipes.unit("jvm-agent.service").get("Service");
         String environment = service.get("Environment");
         assertThat(environment).startsWith("JAVA_TOOL_OPTIONS=");
         String jvmOptions = environment.substring("JAVA_TOOL_OPTIONS=".length());
@@ -89,7 +68,7 @@ class AgentRecipesTest {
         assertThat(service.get("ExecStartPost").split(" "))
                 .containsExactly("/usr/local/bin/lifeline", "wait", options.path(), "--alive", "--timeout", "120s");
         assertThat(Path.of(options.path()).getParent()).isEqualTo(Path.of("/run").resolve(service.get("RuntimeDirectory")));
-        Map<String, String> check = unit("jvm-agent-check.service").get("Service");
+        Map<String, String> check = Recipes.unit("jvm-agent-check.service").get("Service");
         assertThat(check.get("ExecStart").split(" "))
                 .containsExactly("/usr/local/bin/lifeline", "check", "--quiet", options.path());
         holds("JAVA_TOOL_OPTIONS", jvmOptions, options.path());

@@ -2,6 +2,7 @@ package dev.lifeline.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.lifeline.testkit.Running;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -39,11 +40,11 @@ class BeaconDirectoryTest {
     void holdCreatesTheDefaultDirectoryPrivateAndCheckFindsTheBareName() throws Exception {
         Map<String, String> env = Map.of("XDG_RUNTIME_DIR", dir.toString());
         Path beacon = dir.resolve("lifeline").resolve("worker");
-        try (Cli.Holder holder = Cli.Holder.start(Cli.java("hold", "worker"), env)) {
+        try (Running holder = Cli.holder(Cli.java("hold", "worker"), env)) {
             assertThat(holder.line()).isEqualTo("holding " + beacon + " (pid " + holder.process().pid() + ")");
             assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("lifeline"))))
                     .isEqualTo("rwx------");
-            Cli.Result r = Cli.run(Cli.java("check", "worker"), null, env);
+            Running.Result r = Cli.run(Cli.java("check", "worker"), null, env);
             assertThat(r.exitCode()).as(r.toString()).isEqualTo(0);
             assertThat(r.stdout()).isEqualTo(beacon + ": alive\n");
         }
@@ -52,17 +53,17 @@ class BeaconDirectoryTest {
     @Test
     void runAndExecCreateItToo() {
         Map<String, String> env = Map.of("XDG_RUNTIME_DIR", dir.toString());
-        Cli.Result run = Cli.run(Cli.java("run", "worker", "--", "sh", "-c", "readlink /proc/$$/fd/3"), null, env);
+        Running.Result run = Cli.run(Cli.java("run", "worker", "--", "sh", "-c", "readlink /proc/$$/fd/3"), null, env);
         assertThat(run.exitCode()).as(run.toString()).isEqualTo(0);
         assertThat(run.stdout()).isEqualTo(dir.resolve("lifeline").resolve("worker") + "\n");
-        Cli.Result exec = Cli.run(Cli.java("exec", "other", "--", "true"), null, env);
+        Running.Result exec = Cli.run(Cli.java("exec", "other", "--", "true"), null, env);
         assertThat(exec.exitCode()).as(exec.toString()).isEqualTo(0);
     }
 
     @Test
     void checkNeverCreatesIt() {
         Map<String, String> env = Map.of("XDG_RUNTIME_DIR", dir.toString());
-        Cli.Result r = Cli.run(Cli.java("check", "worker"), null, env);
+        Running.Result r = Cli.run(Cli.java("check", "worker"), null, env);
         assertThat(r.exitCode()).as(r.toString()).isEqualTo(3);
         assertThat(dir.resolve("lifeline")).doesNotExist();
     }

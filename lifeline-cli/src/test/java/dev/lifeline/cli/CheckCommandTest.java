@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.lifeline.Beacon;
 import dev.lifeline.Probe;
 import dev.lifeline.Status;
+import dev.lifeline.testkit.Running;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -27,13 +28,13 @@ class CheckCommandTest {
     @Test
     void aliveWhileAnotherProcessHoldsTheBeacon() {
         Path beacon = dir.resolve("b");
-        try (Cli.Holder holder = Cli.hold(beacon.toString())) {
-            Cli.Result r = Cli.run("check", beacon.toString());
+        try (Running holder = Cli.hold(beacon.toString())) {
+            Running.Result r = Cli.run("check", beacon.toString());
             assertThat(r.exitCode()).as(r.toString()).isEqualTo(0);
             assertThat(r.stdout()).isEqualTo(beacon + ": alive\n");
             assertThat(r.stderr()).isEmpty();
 
-            Cli.Result json = Cli.run("check", "--json", beacon.toString());
+            Running.Result json = Cli.run("check", "--json", beacon.toString());
             assertThat(json.exitCode()).as(json.toString()).isEqualTo(0);
             assertThat(json.stdout()).isEqualTo("{\"path\":\"" + beacon + "\",\"status\":\"alive\"}\n");
         }
@@ -42,14 +43,14 @@ class CheckCommandTest {
     @Test
     void aliveWithAHeartbeatShowsItsAgeAndWhenTheNextIsDue() {
         Path beacon = dir.resolve("b");
-        try (Cli.Holder holder = Cli.hold(beacon.toString(), "--heartbeat", "1h")) {
-            Cli.Result r = Cli.run("check", beacon.toString());
+        try (Running holder = Cli.hold(beacon.toString(), "--heartbeat", "1h")) {
+            Running.Result r = Cli.run("check", beacon.toString());
             assertThat(r.exitCode()).as(r.toString()).isEqualTo(0);
             assertThat(r.stdout()).matches(Pattern.quote(beacon.toString())
                     + ": alive \\(last beat \\d+\\.\\d s ago, next due in \\d+\\.\\d s\\)\n");
             assertThat(r.stderr()).isEmpty();
 
-            Cli.Result json = Cli.run("check", "--json", beacon.toString());
+            Running.Result json = Cli.run("check", "--json", beacon.toString());
             assertThat(json.exitCode()).as(json.toString()).isEqualTo(0);
             assertThat(json.stdout()).matches("\\{\"path\":\"" + Pattern.quote(beacon.toString())
                     + "\",\"status\":\"alive\",\"last_beat\":\"" + ISO_UTC + "\",\"deadline\":\"" + ISO_UTC + "\"}\n");
@@ -90,17 +91,17 @@ class CheckCommandTest {
     @Test
     void deadAfterKillWithoutCleanup() throws Exception {
         Path beacon = dir.resolve("b");
-        try (Cli.Holder holder = Cli.hold(beacon.toString())) {
+        try (Running holder = Cli.hold(beacon.toString())) {
             assertThat(holder.kill()).isEqualTo(137);
         }
         assertThat(isFifo(beacon)).as("the FIFO outlives a SIGKILL").isTrue();
 
-        Cli.Result r = Cli.run("check", beacon.toString());
+        Running.Result r = Cli.run("check", beacon.toString());
         assertThat(r.exitCode()).as(r.toString()).isEqualTo(1);
         assertThat(r.stdout()).isEqualTo(beacon + ": dead (the beacon is there and nobody holds it)\n");
         assertThat(r.stderr()).isEmpty();
 
-        Cli.Result json = Cli.run("check", beacon.toString(), "--json");
+        Running.Result json = Cli.run("check", beacon.toString(), "--json");
         assertThat(json.exitCode()).as(json.toString()).isEqualTo(1);
         assertThat(json.stdout()).isEqualTo("{\"path\":\"" + beacon + "\",\"status\":\"dead\"}\n");
     }
@@ -108,12 +109,12 @@ class CheckCommandTest {
     @Test
     void absentWhenNothingIsThere() {
         Path beacon = dir.resolve("never");
-        Cli.Result r = Cli.run("check", beacon.toString());
+        Running.Result r = Cli.run("check", beacon.toString());
         assertThat(r.exitCode()).as(r.toString()).isEqualTo(3);
         assertThat(r.stdout()).isEqualTo(beacon + ": absent (there is no beacon)\n");
         assertThat(r.stderr()).isEmpty();
 
-        Cli.Result json = Cli.run("check", "--json", beacon.toString());
+        Running.Result json = Cli.run("check", "--json", beacon.toString());
         assertThat(json.exitCode()).as(json.toString()).isEqualTo(3);
         assertThat(json.stdout()).isEqualTo("{\"path\":\"" + beacon + "\",\"status\":\"absent\"}\n");
     }
@@ -127,12 +128,12 @@ class CheckCommandTest {
         FileTime mtime = FileTime.from(Instant.parse("2001-02-03T04:05:06Z"));
         Files.setLastModifiedTime(file, mtime);
 
-        Cli.Result r = Cli.run("check", file.toString());
+        Running.Result r = Cli.run("check", file.toString());
         assertThat(r.exitCode()).as(r.toString()).isEqualTo(4);
         assertThat(r.stdout()).isEqualTo(file + ": unknown\n");
         assertThat(r.stderr()).isEqualTo("lifeline: unable to check " + file + ": is a regular file, not a FIFO\n");
 
-        Cli.Result json = Cli.run("check", "--json", file.toString());
+        Running.Result json = Cli.run("check", "--json", file.toString());
         assertThat(json.exitCode()).as(json.toString()).isEqualTo(4);
         assertThat(json.stdout()).isEqualTo("{\"path\":\"" + file
                 + "\",\"status\":\"unknown\",\"fault\":\"not_a_fifo\",\"reason\":\"is a regular file, not a FIFO\"}\n");
@@ -147,11 +148,11 @@ class CheckCommandTest {
         Files.writeString(file, "x");
         Path beacon = file.resolve("b"); // a regular file where a directory should be: ENOTDIR
 
-        Cli.Result r = Cli.run("check", beacon.toString());
+        Running.Result r = Cli.run("check", beacon.toString());
         assertThat(r.exitCode()).as(r.toString()).isEqualTo(4);
         assertThat(r.stderr()).startsWith("lifeline: unable to check " + beacon + ": ").endsWith(" (ENOTDIR)\n");
 
-        Cli.Result json = Cli.run("check", "--json", beacon.toString());
+        Running.Result json = Cli.run("check", "--json", beacon.toString());
         assertThat(json.exitCode()).as(json.toString()).isEqualTo(4);
         assertThat(json.stdout()).startsWith("{\"path\":\"" + beacon
                 + "\",\"status\":\"unknown\",\"fault\":\"not_a_directory\",\"errno\":\"ENOTDIR\",\"reason\":\"");
@@ -160,19 +161,19 @@ class CheckCommandTest {
     @Test
     void quietPrintsNothingOnStdoutAndKeepsTheExitCode() throws Exception {
         Path beacon = dir.resolve("b");
-        Cli.Result absent = Cli.run("check", "--quiet", beacon.toString());
+        Running.Result absent = Cli.run("check", "--quiet", beacon.toString());
         assertThat(absent.exitCode()).as(absent.toString()).isEqualTo(3);
         assertThat(absent.stdout()).isEmpty();
         assertThat(absent.stderr()).isEmpty();
 
-        try (Cli.Holder holder = Cli.hold(beacon.toString())) {
-            Cli.Result alive = Cli.run("check", "-q", beacon.toString());
+        try (Running holder = Cli.hold(beacon.toString())) {
+            Running.Result alive = Cli.run("check", "-q", beacon.toString());
             assertThat(alive.exitCode()).as(alive.toString()).isEqualTo(0);
             assertThat(alive.stdout()).isEmpty();
         }
 
         Path file = Files.writeString(dir.resolve("file"), "x");
-        Cli.Result unknown = Cli.run("check", "--quiet", file.toString());
+        Running.Result unknown = Cli.run("check", "--quiet", file.toString());
         assertThat(unknown.exitCode()).as(unknown.toString()).isEqualTo(4);
         assertThat(unknown.stdout()).isEmpty();
         assertThat(unknown.stderr()).as("diagnostics still go to stderr").startsWith("lifeline: unable to check ");
@@ -181,7 +182,7 @@ class CheckCommandTest {
     @Test
     void jsonEscapesThePath() {
         Path beacon = dir.resolve("a\"b\\c\td\u0001e");
-        Cli.Result r = Cli.run("check", "--json", beacon.toString());
+        Running.Result r = Cli.run("check", "--json", beacon.toString());
         assertThat(r.exitCode()).as(r.toString()).isEqualTo(3);
         assertThat(r.stdout()).isEqualTo("{\"path\":\"" + dir + "/a\\\"b\\\\c\\td\\u0001e\",\"status\":\"absent\"}\n");
     }
@@ -195,7 +196,7 @@ class CheckCommandTest {
                 {"check", ""},
                 {"check", "/x", "/y"},
         }) {
-            Cli.Result r = Cli.run(args);
+            Running.Result r = Cli.run(args);
             assertThat(r.exitCode()).as(String.join(" ", args) + "\n" + r).isEqualTo(2);
             assertThat(r.stdout()).as(String.join(" ", args)).isEmpty();
             assertThat(r.stderr()).as(String.join(" ", args)).contains("Try 'lifeline check --help'");
@@ -204,7 +205,7 @@ class CheckCommandTest {
 
     @Test
     void helpListsEveryExitCode() {
-        Cli.Result r = Cli.run("check", "--help");
+        Running.Result r = Cli.run("check", "--help");
         assertThat(r.exitCode()).as(r.toString()).isZero();
         assertThat(r.stderr()).isEmpty();
         assertThat(r.stdout()).contains("Exit codes:")
@@ -243,7 +244,7 @@ class CheckCommandTest {
         for (Map.Entry<List<String>, Integer> e : exits.entrySet()) {
             List<String> command = new ArrayList<>(Cli.java(e.getKey().toArray(String[]::new)));
             command.add(3, "-Xlog:class+load=info:file=" + log);
-            Cli.Result r = Cli.run(command, null, Map.of());
+            Running.Result r = Cli.run(command, null, Map.of());
             assertThat(r.exitCode()).as(r.toString()).isEqualTo(e.getValue());
             List<String> loaded = Files.readAllLines(log);
             assertThat(loaded).as("classes loaded").anyMatch(line -> line.contains(" picocli.CommandLine "));

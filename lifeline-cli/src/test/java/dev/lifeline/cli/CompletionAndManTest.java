@@ -2,6 +2,7 @@ package dev.lifeline.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.lifeline.testkit.Running;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -16,29 +17,29 @@ class CompletionAndManTest {
 
     @Test
     void bashCompletesCommandsAndOptions() throws Exception {
-        Cli.Result script = Cli.run("completion");
+        Running.Result script = Cli.run("completion");
         assertThat(script.exitCode()).as(script.toString()).isZero();
         Path file = Files.writeString(dir.resolve("lifeline.bash"), script.stdout());
-        Cli.Result commands = Cli.run(List.of("bash", "-c", "source " + file
+        Running.Result commands = Cli.run(List.of("bash", "-c", "source " + file
                 + "; COMP_WORDS=(lifeline ch); COMP_CWORD=1; _complete_lifeline; echo ${COMPREPLY[@]}"), null, Map.of());
         assertThat(commands.exitCode()).as(commands.toString()).isZero();
         assertThat(commands.stdout().strip()).isEqualTo("check");
-        Cli.Result options = Cli.run(List.of("bash", "-c", "source " + file
+        Running.Result options = Cli.run(List.of("bash", "-c", "source " + file
                 + "; COMP_WORDS=(lifeline check --j); COMP_CWORD=2; _complete_lifeline; echo ${COMPREPLY[@]}"), null, Map.of());
         assertThat(options.stdout().strip()).isEqualTo("--json");
     }
 
     @Test
     void theManualPageRendersWithEveryCommandAndItsExitCodes() throws Exception {
-        Cli.Result page = Cli.run("man");
+        Running.Result page = Cli.run("man");
         assertThat(page.exitCode()).as(page.toString()).isZero();
         assertThat(page.stdout()).startsWith(".TH LIFELINE 1");
         Path file = Files.writeString(dir.resolve("lifeline.1"), page.stdout());
         // groff in warning mode: a malformed page is an error here, not a shrug.
-        Cli.Result rendered = Cli.run(List.of("groff", "-man", "-Tutf8", "-ww", "-z", file.toString()), null, Map.of());
+        Running.Result rendered = Cli.run(List.of("groff", "-man", "-Tutf8", "-ww", "-z", file.toString()), null, Map.of());
         assertThat(rendered.exitCode()).as(rendered.toString()).isZero();
         assertThat(rendered.stderr()).as("groff warnings").isEmpty();
-        Cli.Result text = Cli.run(List.of("man", "-l", "-P", "cat", file.toString()), null, Map.of("MANWIDTH", "100"));
+        Running.Result text = Cli.run(List.of("man", "-l", "-P", "cat", file.toString()), null, Map.of("MANWIDTH", "100"));
         assertThat(text.exitCode()).as(text.toString()).isZero();
         for (String command : List.of("check", "hold", "wait", "watch", "status", "run", "exec", "serve", "demo")) {
             assertThat(text.stdout()).contains(command);

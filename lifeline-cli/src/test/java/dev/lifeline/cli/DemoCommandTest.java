@@ -2,6 +2,7 @@ package dev.lifeline.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.lifeline.testkit.Running;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.regex.Matcher;
@@ -11,7 +12,7 @@ import org.junit.jupiter.api.Test;
 class DemoCommandTest {
     @Test
     void demoRunsEveryStepAndCleansUp() {
-        Cli.Result r = Cli.run("demo");
+        Running.Result r = Cli.run("demo");
         assertThat(r.exitCode()).as(r.toString()).isZero();
         assertThat(r.stderr()).as("nothing went wrong, and no JVM warning either").isEmpty();
         assertThat(r.stdout())

@@ -2,6 +2,7 @@ package dev.lifeline.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.lifeline.testkit.Running;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -19,7 +20,7 @@ class ExecCommandTest {
     @Test
     void keepsItsPidBecomesTheCommandAndHoldsTheBeaconUntilKilled() {
         Path beacon = dir.resolve("b");
-        try (Cli.Holder exec = Cli.Holder.start(Cli.java("exec", beacon.toString(), "--",
+        try (Running exec = Cli.holder(Cli.java("exec", beacon.toString(), "--",
                 "sh", "-c", "echo $$; exec sleep 1000"))) {
             long pid = exec.process().pid();
             assertThat(exec.line()).as("the shell runs in lifeline's own process").isEqualTo(Long.toString(pid));
@@ -34,7 +35,7 @@ class ExecCommandTest {
     @Test
     void theProgramFindsTheBeaconAtLifelineFd() throws Exception {
         Path beacon = dir.resolve("b");
-        Cli.Result r = Cli.run("exec", beacon.toString(), "--", "sh", "-c", "readlink /proc/$$/fd/$LIFELINE_FD");
+        Running.Result r = Cli.run("exec", beacon.toString(), "--", "sh", "-c", "readlink /proc/$$/fd/$LIFELINE_FD");
         assertThat(r.exitCode()).as(r.toString()).isEqualTo(0);
         assertThat(r.stdout()).isEqualTo(dir.toRealPath().resolve("b") + "\n");
     }
@@ -43,7 +44,7 @@ class ExecCommandTest {
     @Test
     void helpSaysWhereTheProgramFindsTheDescriptor() {
         Path beacon = dir.resolve("b");
-        Cli.Result fd = Cli.run("exec", beacon.toString(), "--", "sh", "-c", "echo $LIFELINE_FD");
+        Running.Result fd = Cli.run("exec", beacon.toString(), "--", "sh", "-c", "echo $LIFELINE_FD");
         assertThat(fd.exitCode()).as(fd.toString()).isEqualTo(0);
         assertThat(fd.stdout().strip()).as("the descriptor keeps the beacon's own number").isNotEqualTo("3");
         String help = Cli.run("exec", "--help").stdout().replaceAll("\\s+", " ");
@@ -53,7 +54,7 @@ class ExecCommandTest {
     @Test
     void aMissingCommandExits127AndLeavesNoBeacon() {
         Path beacon = dir.resolve("b");
-        Cli.Result r = Cli.run("exec", beacon.toString(), "--", "no-such-command-here");
+        Running.Result r = Cli.run("exec", beacon.toString(), "--", "no-such-command-here");
         assertThat(r.exitCode()).as(r.toString()).isEqualTo(127);
         assertThat(r.stdout()).isEmpty();
         assertThat(r.stderr()).isEqualTo("lifeline: unable to exec: no-such-command-here: command not found\n");
@@ -64,7 +65,7 @@ class ExecCommandTest {
     void aFileThatCannotBeExecutedExits126AndLeavesNoBeacon() throws Exception {
         Path beacon = dir.resolve("b");
         Path script = Files.writeString(dir.resolve("script"), "#!/bin/sh\necho never\n");
-        Cli.Result r = Cli.run("exec", beacon.toString(), "--", script.toString());
+        Running.Result r = Cli.run("exec", beacon.toString(), "--", script.toString());
         assertThat(r.exitCode()).as(r.toString()).isEqualTo(126);
         assertThat(r.stdout()).isEmpty();
         assertThat(Files.exists(beacon, LinkOption.NOFOLLOW_LINKS)).isFalse();
@@ -72,7 +73,7 @@ class ExecCommandTest {
 
     @Test
     void helpListsEveryExitCode() {
-        Cli.Result r = Cli.run("exec", "--help");
+        Running.Result r = Cli.run("exec", "--help");
         assertThat(r.exitCode()).as(r.toString()).isZero();
         assertThat(r.stdout()).contains("Exit codes:")
                 .containsPattern("(?m)^\\s+125\\s+lifeline failed")

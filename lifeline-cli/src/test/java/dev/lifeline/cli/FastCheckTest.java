@@ -2,6 +2,7 @@ package dev.lifeline.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.lifeline.testkit.Running;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
@@ -35,7 +36,7 @@ class FastCheckTest {
         for (List<String> args : List.of(List.of("check", stale.toString()), List.of("check", "--json", stale.toString()))) {
             List<String> command = new java.util.ArrayList<>(Cli.java(args.toArray(String[]::new)));
             command.add(3, "-Xlog:class+load=info:file=" + log);
-            Cli.Result r = Cli.run(command, null, java.util.Map.of());
+            Running.Result r = Cli.run(command, null, java.util.Map.of());
             assertThat(r.exitCode()).as(r.toString()).isEqualTo(1);
             List<String> loaded = Files.readAllLines(log);
             assertThat(loaded).as("classes loaded").anyMatch(line -> line.contains(" dev.lifeline.cli.FastCheck "));

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.lifeline.Beacon;
 import dev.lifeline.BeaconOption;
+import dev.lifeline.testkit.Running;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -38,7 +39,7 @@ class HoldCommandTest {
         Path beacon = missing.resolve("b");
         for (List<String> args : List.of(List.of("hold", beacon.toString()),
                 List.of("run", beacon.toString(), "--", "true"), List.of("exec", beacon.toString(), "--", "true"))) {
-            Cli.Result r = Cli.run(args.toArray(String[]::new));
+            Running.Result r = Cli.run(args.toArray(String[]::new));
             assertThat(r.exitCode()).as(args + ": " + r).isNotZero();
             assertThat(r.stderr()).as(args.get(0))
                     .contains("the directory " + missing + " does not exist")
@@ -76,7 +77,7 @@ class HoldCommandTest {
     @Test
     void printsOneLineOnceHeldAndSigtermRemovesTheFifo() throws Exception {
         Path beacon = dir.resolve("b");
-        try (Cli.Holder holder = Cli.hold(beacon.toString())) {
+        try (Running holder = Cli.hold(beacon.toString())) {
             assertThat(holder.line()).isEqualTo("holding " + beacon + " (pid " + holder.process().pid() + ")");
             assertThat(Cli.run("check", "-q", beacon.toString()).exitCode()).isEqualTo(0);
 
@@ -92,8 +93,8 @@ class HoldCommandTest {
         // A JVM started with SIGINT ignored (a background job, nohup) keeps ignoring it, as any
         // Unix program should; the children of this JVM would inherit that.
         Path beacon = dir.resolve("b");
-        try (Cli.Holder holder = Cli.hold(beacon.toString())) {
-            Cli.Result kill = Cli.run(List.of("/bin/sh", "-c", "kill -INT " + holder.process().pid()), null, Map.of());
+        try (Running holder = Cli.hold(beacon.toString())) {
+            Running.Result kill = Cli.run(List.of("/bin/sh", "-c", "kill -INT " + holder.process().pid()), null, Map.of());
             assertThat(kill.exitCode()).as(kill.toString()).isZero();
             assertThat(Cli.waitFor(holder.process())).as("exit status after SIGINT").isEqualTo(0);
         }
@@ -103,7 +104,7 @@ class HoldCommandTest {
     @Test
     void endsByItselfAfterTheDurationAndRemovesTheFifo() {
         Path beacon = dir.resolve("b");
-        try (Cli.Holder holder = Cli.hold(beacon.toString(), "--for", "500ms")) {
+        try (Running holder = Cli.hold(beacon.toString(), "--for", "500ms")) {
             assertThat(Cli.waitFor(holder.process())).isEqualTo(0);
             assertThat(holder.stderr()).isEmpty();
         }
@@ -113,7 +114,7 @@ class HoldCommandTest {
     @Test
     void keepLeavesTheFifoSoChecksSayDead() throws Exception {
         Path beacon = dir.resolve("b");
-        try (Cli.Holder holder = Cli.hold(beacon.toString(), "--keep")) {
+        try (Running holder = Cli.hold(beacon.toString(), "--keep")) {
             assertThat(holder.terminate()).isEqualTo(0);
         }
         assertThat(CheckCommandTest.isFifo(beacon)).isTrue();
@@ -124,11 +125,11 @@ class HoldCommandTest {
     void takesOverAStaleFifo() throws Exception {
         Path beacon = dir.resolve("b");
         Object stale;
-        try (Cli.Holder first = Cli.hold(beacon.toString())) {
+        try (Running first = Cli.hold(beacon.toString())) {
             first.kill();
             stale = fileKey(beacon);
         }
-        try (Cli.Holder second = Cli.hold(beacon.toString())) {
+        try (Running second = Cli.hold(beacon.toString())) {
             assertThat(fileKey(beacon)).as("same inode").isEqualTo(stale);
             assertThat(Cli.run("check", "-q", beacon.toString()).exitCode()).isEqualTo(0);
         }
@@ -137,9 +138,9 @@ class HoldCommandTest {
     @Test
     void exclusiveIsRefusedWhileAnotherExclusiveHolderLives() throws Exception {
         Path beacon = dir.resolve("b");
-        try (Cli.Holder first = Cli.hold(beacon.toString(), "--exclusive")) {
+        try (Running first = Cli.hold(beacon.toString(), "--exclusive")) {
             Object inode = fileKey(beacon);
-            Cli.Result second = Cli.run("hold", beacon.toString(), "--exclusive");
+            Running.Result second = Cli.run("hold", beacon.toString(), "--exclusive");
             assertThat(second.exitCode()).as(second.toString()).isEqualTo(1);
             assertThat(second.stdout()).isEmpty();
             assertThat(second.stderr()).startsWith("lifeline: unable to hold " + beacon + ": ");
@@ -153,11 +154,11 @@ class HoldCommandTest {
     @Test
     void modeGivesExactlyThosePermissionsWhateverTheUmask() throws Exception {
         Path beacon = dir.resolve("b");
-        try (Cli.Holder holder = Cli.Holder.start(underUmask("077", "hold", beacon.toString(), "--mode", "0640"))) {
+        try (Running holder = Cli.holder(underUmask("077", "hold", beacon.toString(), "--mode", "0640"))) {
             assertThat(permissions(beacon)).isEqualTo("rw-r-----");
         }
         Path other = dir.resolve("c");
-        try (Cli.Holder holder = Cli.Holder.start(underUmask("000", "hold", other.toString()))) {
+        try (Running holder = Cli.holder(underUmask("000", "hold", other.toString()))) {
             assertThat(permissions(other)).as("default mode under umask 000").isEqualTo("rw-------");
         }
     }
@@ -216,7 +217,7 @@ class HoldCommandTest {
         Path missing = dir.resolve("missing");
         Path beacon = missing.resolve("b");
 
-        Cli.Result r = hold(beacon);
+        Running.Result r = hold(beacon);
         assertRefused(r, beacon, 4);
         assertThat(r.stderr()).contains("ENOENT");
         assertThat(Files.exists(missing, LinkOption.NOFOLLOW_LINKS)).isFalse();
@@ -238,11 +239,11 @@ class HoldCommandTest {
     @Test
     void heartbeatTurnsHungWhileTheHolderIsStoppedAndAliveOnceItRunsAgain() {
         Path beacon = dir.resolve("b");
-        try (Cli.Holder holder = Cli.hold(beacon.toString(), "--heartbeat", "1s")) {
+        try (Running holder = Cli.hold(beacon.toString(), "--heartbeat", "1s")) {
             long pid = holder.process().pid();
             try {
                 Cli.signal("STOP", pid);
-                Cli.Result hung = Cli.poll("hung", () -> Cli.run("check", beacon.toString()),
+                Running.Result hung = Cli.poll("hung", () -> Cli.run("check", beacon.toString()),
                         r -> r.exitCode() != 0, Duration.ofSeconds(30));
                 assertThat(hung.exitCode()).as(hung.toString()).isEqualTo(150);
                 assertThat(hung.stdout()).matches(Pattern.quote(beacon.toString())
@@ -250,7 +251,7 @@ class HoldCommandTest {
             } finally {
                 Cli.signal("CONT", pid);
             }
-            Cli.Result alive = Cli.poll("alive again", () -> Cli.run("check", beacon.toString()),
+            Running.Result alive = Cli.poll("alive again", () -> Cli.run("check", beacon.toString()),
                     r -> r.exitCode() != 150, Duration.ofSeconds(30));
             assertThat(alive.exitCode()).as(alive.toString()).isEqualTo(0);
             assertThat(holder.terminate()).isEqualTo(0);
@@ -263,8 +264,8 @@ class HoldCommandTest {
     void heartbeatMakesItsFirstPromiseBeforeTheLine() {
         Path beacon = dir.resolve("b");
         // An hour: no scheduled beat can be what the check sees, only the first one.
-        try (Cli.Holder holder = Cli.hold(beacon.toString(), "--heartbeat", "1h")) {
-            Cli.Result r = Cli.run("check", "--json", beacon.toString());
+        try (Running holder = Cli.hold(beacon.toString(), "--heartbeat", "1h")) {
+            Running.Result r = Cli.run("check", "--json", beacon.toString());
             assertThat(r.exitCode()).as(r.toString()).isEqualTo(0);
             Matcher m = Pattern.compile("\\{\"path\":\"" + Pattern.quote(beacon.toString())
                     + "\",\"status\":\"alive\",\"last_beat\":\"([^\"]+)\",\"deadline\":\"([^\"]+)\"}\n")
@@ -292,7 +293,7 @@ class HoldCommandTest {
                 {"hold", "/x", "--heartbeat", "1001d"},
                 {"hold", "/x", "--heartbeat"},
         }) {
-            Cli.Result r = Cli.run(args);
+            Running.Result r = Cli.run(args);
             assertThat(r.exitCode()).as(String.join(" ", args) + "\n" + r).isEqualTo(2);
             assertThat(r.stdout()).as(String.join(" ", args)).isEmpty();
             assertThat(r.stderr()).as(String.join(" ", args)).contains("Try 'lifeline hold --help'");
@@ -302,7 +303,7 @@ class HoldCommandTest {
 
     @Test
     void helpListsTheExitCodes() {
-        Cli.Result r = Cli.run("hold", "--help");
+        Running.Result r = Cli.run("hold", "--help");
         assertThat(r.exitCode()).as(r.toString()).isZero();
         assertThat(r.stdout()).contains("Exit codes:")
                 .containsPattern("(?m)^\\s+0\\s+held")
@@ -352,11 +353,11 @@ class HoldCommandTest {
 
     // -- Support --
 
-    private static Cli.Result hold(Path path) {
+    private static Running.Result hold(Path path) {
         return Cli.run("hold", path.toString());
     }
 
-    private static void assertRefused(Cli.Result r, Path path, int exitCode) {
+    private static void assertRefused(Running.Result r, Path path, int exitCode) {
         assertThat(r.exitCode()).as(r.toString()).isEqualTo(exitCode);
         assertThat(r.stdout()).as("nothing held, nothing said on stdout").isEmpty();
         assertThat(r.stderr()).startsWith("lifeline: unable to hold " + path + ": ").endsWith("\n");

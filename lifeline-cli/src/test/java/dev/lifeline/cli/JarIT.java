@@ -2,6 +2,7 @@ package dev.lifeline.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.lifeline.testkit.Running;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -20,7 +21,7 @@ class JarIT {
     void runsWithJavaJarAndNoNativeAccessWarning() {
         assertThat(JAR).isRegularFile();
         Path beacon = dir.resolve("b");
-        Cli.Result r = Cli.run(List.of(Cli.javaBinary(), "-jar", JAR.toString(), "check", beacon.toString()), dir, Map.of());
+        Running.Result r = Cli.run(List.of(Cli.javaBinary(), "-jar", JAR.toString(), "check", beacon.toString()), dir, Map.of());
         assertThat(r.exitCode()).as(r.toString()).isEqualTo(3);
         assertThat(r.stdout()).isEqualTo(beacon + ": absent (there is no beacon)\n");
         assertThat(r.stderr()).as("the manifest grants native access: no warning").isEmpty();
@@ -29,7 +30,7 @@ class JarIT {
     @Test
     void holdsThroughTheJarsClassPath() {
         Path beacon = dir.resolve("b");
-        try (Cli.Holder holder = Cli.Holder.start(List.of(Cli.javaBinary(), "-jar", JAR.toString(), "hold", beacon.toString()))) {
+        try (Running holder = Cli.holder(List.of(Cli.javaBinary(), "-jar", JAR.toString(), "hold", beacon.toString()))) {
             assertThat(holder.line()).isEqualTo("holding " + beacon + " (pid " + holder.process().pid() + ")");
             assertThat(Cli.run("check", "-q", beacon.toString()).exitCode()).isZero();
             assertThat(holder.terminate()).isZero();
@@ -40,7 +41,7 @@ class JarIT {
 
     @Test
     void versionComesFromTheBuild() {
-        Cli.Result r = Cli.run(List.of(Cli.javaBinary(), "-jar", JAR.toString(), "--version"), dir, Map.of());
+        Running.Result r = Cli.run(List.of(Cli.javaBinary(), "-jar", JAR.toString(), "--version"), dir, Map.of());
         assertThat(r.exitCode()).as(r.toString()).isZero();
         assertThat(r.stdout()).startsWith("lifeline " + System.getProperty("lifeline.version") + "\n");
     }

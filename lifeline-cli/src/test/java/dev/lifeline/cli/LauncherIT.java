@@ -2,10 +2,17 @@ package dev.lifeline.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.lifeline.testkit.RawBytes;
+import dev.lifeline.testkit.Running;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -35,17 +42,17 @@ class LauncherIT {
         Path aot = tree.resolve("lifeline-cli/target/aot");
         Path beacon = dir.resolve("b");
 
-        Cli.Result first = Cli.run(List.of(launcher.toString(), "check", beacon.toString()), dir, Map.of());
+        Running.Result first = Cli.run(List.of(launcher.toString(), "check", beacon.toString()), dir, Map.of());
         assertThat(first.exitCode()).as(first.toString()).isEqualTo(3);
         assertThat(first.stderr()).isEqualTo("lifeline: preparing the start-up cache (first use)...\n");
         List<Path> caches = list(aot);
         assertThat(caches).hasSize(1);
 
-        Cli.Result second = Cli.run(List.of(launcher.toString(), "check", beacon.toString()), dir, Map.of());
+        Running.Result second = Cli.run(List.of(launcher.toString(), "check", beacon.toString()), dir, Map.of());
         assertThat(second.exitCode()).isEqualTo(3);
         assertThat(second.stderr()).isEmpty();
         assertThat(list(aot)).isEqualTo(caches);
-        try (Cli.Holder holder = Cli.Holder.start(List.of(launcher.toString(), "hold", beacon.toString()))) {
+        try (Running holder = Cli.holder(List.of(launcher.toString(), "hold", beacon.toString()))) {
             assertThat(holder.line()).startsWith("holding ");
             String maps = Files.readString(Path.of("/proc", String.valueOf(holder.process().pid()), "maps"));
             assertThat(maps).as("the JVM maps the cache").contains(caches.get(0).toString());
@@ -61,7 +68,7 @@ class LauncherIT {
         try (var zip = java.nio.file.FileSystems.newFileSystem(jar, Map.of("noCompression", "true"))) {
             Files.writeString(zip.getPath("changed.txt"), "lifeline-launcher-test-AAAA");
         }
-        Cli.Result third = Cli.run(List.of(launcher.toString(), "check", beacon.toString()), dir, Map.of());
+        Running.Result third = Cli.run(List.of(launcher.toString(), "check", beacon.toString()), dir, Map.of());
         assertThat(third.exitCode()).isEqualTo(3);
         assertThat(third.stderr()).isEqualTo("lifeline: preparing the start-up cache (first use)...\n");
         List<Path> now = list(aot);
@@ -72,7 +79,7 @@ class LauncherIT {
         var modified = Files.getLastModifiedTime(jar);
         byte[] bytes = Files.readAllBytes(jar);
         byte[] marker = "lifeline-launcher-test-AAAA".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-        int at = indexOf(bytes, marker);
+        int at = RawBytes.indexOf(bytes, marker);
         assertThat(at).as("the stored marker in the jar").isNotNegative();
         try (var channel = java.nio.channels.FileChannel.open(jar, java.nio.file.StandardOpenOption.WRITE)) {
             channel.write(java.nio.ByteBuffer.wrap("BBBB".getBytes(java.nio.charset.StandardCharsets.US_ASCII)),
@@ -80,7 +87,7 @@ class LauncherIT {
         }
         Files.setLastModifiedTime(jar, modified);
         assertThat(Files.size(jar)).isEqualTo(bytes.length);
-        Cli.Result fourth = Cli.run(List.of(launcher.toString(), "check", beacon.toString()), dir, Map.of());
+        Running.Result fourth = Cli.run(List.of(launcher.toString(), "check", beacon.toString()), dir, Map.of());
         assertThat(fourth.exitCode()).isEqualTo(3);
         assertThat(fourth.stderr()).isEqualTo("lifeline: preparing the start-up cache (first use)...\n");
         assertThat(list(aot)).hasSize(1).doesNotContainAnyElementsOf(now);
@@ -108,10 +115,115 @@ class LauncherIT {
                     Files.getLastModifiedTime(cli).toInstant().plusSeconds(60)));
         }
 
-        Cli.Result result = Cli.run(List.of(tree.resolve("lifeline").toString(), "check", dir.resolve("b").toString()),
+        Running.Result result = Cli.run(List.of(tree.resolve("lifeline").toString(), "check", dir.resolve("b").toString()),
                 dir, NO_AOT);
 
         assertThat(result.exitCode()).as(result.toString()).isEqualTo(3);
+    }
+
+    /**
+     * The launcher builds again when a pom or a main source changes in the parent, in the CLI, or
+     * in any module the CLI uses: each module whose jar Maven put in the CLI's lib/ (core, serve,
+     * and whatever they bring). Not for the tests' sources, nor for modules the CLI does not use.
+     * Tried on a copy of the built tree with a stand-in mvn that only records its call and
+     * freshens the jar, as a real build would.
+     */
+    @Test
+    void rebuildsWhenAnyModuleTheCliUsesChangesAndOnlyThen() throws Exception {
+        Path tree = copyOfTheBuiltTree();
+        Path source = LAUNCHER.getParent();
+        Path jar;
+        try (var jars = Files.list(tree.resolve("lifeline-cli/target"))) {
+            jar = jars.filter(p -> p.toString().endsWith(".jar")).findFirst().orElseThrow();
+        }
+        Set<String> used = new TreeSet<>(Set.of("lifeline-cli"));
+        Set<String> unused = new TreeSet<>();
+        List<String> lib;
+        try (var jars = Files.list(source.resolve("lifeline-cli/target/lib"))) {
+            lib = jars.map(p -> p.getFileName().toString()).toList();
+        }
+        try (var modules = Files.list(source)) {
+            for (Path module : modules.filter(m -> Files.isRegularFile(m.resolve("pom.xml"))).toList()) {
+                String name = module.getFileName().toString();
+                if (name.equals("lifeline-cli") || lib.stream().anyMatch(j -> j.matches(Pattern.quote(name) + "-\\d.*\\.jar"))) {
+                    used.add(name);
+                } else {
+                    unused.add(name);
+                }
+            }
+        }
+        assertThat(used).as("the modules the CLI uses").contains("lifeline-core", "lifeline-serve");
+        assertThat(unused).as("modules the CLI does not use").contains("lifeline-agent", "lifeline-testkit");
+
+        // Every pom and source older than the jar, as after a build.
+        FileTime old = FileTime.from(Files.getLastModifiedTime(jar).toInstant().minusSeconds(600));
+        List<Path> files = new ArrayList<>(List.of(Files.copy(source.resolve("pom.xml"), tree.resolve("pom.xml"))));
+        for (String module : concat(used, unused)) {
+            Path dir = Files.createDirectories(tree.resolve(module));
+            files.add(Files.copy(source.resolve(module).resolve("pom.xml"), dir.resolve("pom.xml")));
+            files.add(Files.writeString(Files.createDirectories(dir.resolve("src/main/java")).resolve("Main.java"), "class Main {}\n"));
+            files.add(Files.writeString(Files.createDirectories(dir.resolve("src/test/java")).resolve("MainTest.java"), "class MainTest {}\n"));
+        }
+        // Directories too: one's time changes when a file in it is added or removed, which is a change.
+        for (String module : concat(used, unused)) {
+            try (var made = Files.walk(tree.resolve(module).resolve("src"))) {
+                files.addAll(made.filter(Files::isDirectory).toList());
+            }
+        }
+        for (Path f : files) {
+            Files.setLastModifiedTime(f, old);
+        }
+        Path bin = Files.createDirectories(dir.resolve("bin"));
+        Path calls = dir.resolve("mvn-calls");
+        Path mvn = Files.writeString(bin.resolve("mvn"), "#!/bin/sh\necho \"$*\" >> '" + calls + "'\ntouch '" + jar + "'\n");
+        assertThat(mvn.toFile().setExecutable(true)).isTrue();
+        Map<String, String> env = Map.of("LIFELINE_AOT", "0", "PATH", bin + ":" + System.getenv("PATH"));
+
+        // One file newer than the jar at a time; true if the launcher built before it answered.
+        java.util.function.Predicate<List<Path>> builds = changed -> {
+            try {
+                FileTime newer = FileTime.from(Files.getLastModifiedTime(jar).toInstant().plusSeconds(1));
+                for (Path f : changed) {
+                    Files.setLastModifiedTime(f, newer);
+                }
+                long before = Files.exists(calls) ? Files.readAllLines(calls).size() : 0;
+                Running.Result r = Cli.run(List.of(tree.resolve("lifeline").toString(), "--version"), dir, env);
+                assertThat(r.exitCode()).as("%s changed\n%s", changed, r).isZero();
+                long after = Files.exists(calls) ? Files.readAllLines(calls).size() : 0;
+                boolean built = r.stderr().contains("lifeline: building the CLI");
+                assertThat(after - before).as("mvn runs when it says it builds, %s changed\n%s", changed, r)
+                        .isEqualTo(built ? 1 : 0);
+                for (Path f : changed) {
+                    Files.setLastModifiedTime(f, old);
+                }
+                return built;
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        };
+
+        assertThat(builds.test(List.of())).as("nothing changed").isFalse();
+        assertThat(builds.test(List.of(tree.resolve("pom.xml")))).as("the parent pom changed").isTrue();
+        for (String module : used) {
+            assertThat(builds.test(List.of(tree.resolve(module).resolve("pom.xml")))).as("%s/pom.xml changed", module).isTrue();
+            assertThat(builds.test(List.of(tree.resolve(module).resolve("src/main/java/Main.java"))))
+                    .as("a main source of %s changed", module).isTrue();
+        }
+        List<Path> elsewhere = new ArrayList<>();
+        for (String module : used) {
+            elsewhere.add(tree.resolve(module).resolve("src/test/java/MainTest.java"));
+        }
+        for (String module : unused) {
+            elsewhere.add(tree.resolve(module).resolve("pom.xml"));
+            elsewhere.add(tree.resolve(module).resolve("src/main/java/Main.java"));
+        }
+        assertThat(builds.test(elsewhere)).as("only tests and modules the CLI does not use changed").isFalse();
+    }
+
+    private static List<String> concat(Set<String> a, Set<String> b) {
+        List<String> all = new ArrayList<>(a);
+        all.addAll(b);
+        return all;
     }
 
     private Path copyOfTheBuiltTree() throws Exception {
@@ -136,19 +248,6 @@ class LauncherIT {
         return root;
     }
 
-    private static int indexOf(byte[] haystack, byte[] needle) {
-        outer:
-        for (int i = 0; i + needle.length <= haystack.length; i++) {
-            for (int j = 0; j < needle.length; j++) {
-                if (haystack[i + j] != needle[j]) {
-                    continue outer;
-                }
-            }
-            return i;
-        }
-        return -1;
-    }
-
     /** The caches in {@code dir}; each must be the one its index names (the launcher's remembered hash). */
     private static List<Path> list(Path dir) throws Exception {
         List<Path> caches;
@@ -168,7 +267,7 @@ class LauncherIT {
     void checksFromAnyDirectory() {
         assertThat(Files.isExecutable(LAUNCHER)).as(LAUNCHER + " executable").isTrue();
         Path beacon = dir.resolve("b");
-        Cli.Result r = Cli.run(List.of(LAUNCHER.toString(), "check", beacon.toString()), dir, NO_AOT);
+        Running.Result r = Cli.run(List.of(LAUNCHER.toString(), "check", beacon.toString()), dir, NO_AOT);
         assertThat(r.exitCode()).as(r.toString()).isEqualTo(3);
         assertThat(r.stdout()).isEqualTo(beacon + ": absent (there is no beacon)\n");
         assertThat(r.stderr()).as("no build, no warning").isEmpty();
@@ -176,7 +275,7 @@ class LauncherIT {
 
     @Test
     void versionIsTheBuilds() {
-        Cli.Result r = Cli.run(List.of(LAUNCHER.toString(), "--version"), dir, NO_AOT);
+        Running.Result r = Cli.run(List.of(LAUNCHER.toString(), "--version"), dir, NO_AOT);
         assertThat(r.exitCode()).as(r.toString()).isZero();
         assertThat(r.stdout()).startsWith("lifeline " + System.getProperty("lifeline.version") + "\n");
         assertThat(r.stderr()).isEmpty();
@@ -185,7 +284,7 @@ class LauncherIT {
     @Test
     void execsTheJvmSoTheHolderIsTheProcessThatWasStarted() {
         Path beacon = dir.resolve("b");
-        try (Cli.Holder holder = Cli.Holder.start(List.of(LAUNCHER.toString(), "hold", beacon.toString()))) {
+        try (Running holder = Cli.holder(List.of(LAUNCHER.toString(), "hold", beacon.toString()))) {
             assertThat(holder.line()).isEqualTo("holding " + beacon + " (pid " + holder.process().pid() + ")");
             // SIGTERM to the pid we started reaches the JVM itself, not a shell in front of it.
             assertThat(holder.terminate()).isZero();
@@ -196,18 +295,18 @@ class LauncherIT {
     @Test
     void answersPassThroughTheLauncherUnchanged() throws Exception {
         Path beacon = dir.resolve("b");
-        try (Cli.Holder holder = Cli.Holder.start(List.of(LAUNCHER.toString(), "hold", beacon.toString()))) {
+        try (Running holder = Cli.holder(List.of(LAUNCHER.toString(), "hold", beacon.toString()))) {
             assertThat(holder.line()).startsWith("holding ");
-            Cli.Result alive = Cli.run(List.of(LAUNCHER.toString(), "check", beacon.toString()), dir, NO_AOT);
+            Running.Result alive = Cli.run(List.of(LAUNCHER.toString(), "check", beacon.toString()), dir, NO_AOT);
             assertThat(alive.exitCode()).as(alive.toString()).isZero();
-            Cli.Result status = Cli.run(List.of(LAUNCHER.toString(), "status", beacon.toString()), dir, NO_AOT);
+            Running.Result status = Cli.run(List.of(LAUNCHER.toString(), "status", beacon.toString()), dir, NO_AOT);
             assertThat(status.exitCode()).as(status.toString()).isZero();
             holder.process().destroyForcibly().waitFor();
         }
-        Cli.Result dead = Cli.run(List.of(LAUNCHER.toString(), "check", beacon.toString()), dir, NO_AOT);
+        Running.Result dead = Cli.run(List.of(LAUNCHER.toString(), "check", beacon.toString()), dir, NO_AOT);
         assertThat(dead.exitCode()).as(dead.toString()).isEqualTo(1);
         assertThat(dead.stdout()).isEqualTo(beacon + ": dead (the beacon is there and nobody holds it)\n");
-        Cli.Result waited = Cli.run(List.of(LAUNCHER.toString(), "wait", "--dead", beacon.toString()), dir, NO_AOT);
+        Running.Result waited = Cli.run(List.of(LAUNCHER.toString(), "wait", "--dead", beacon.toString()), dir, NO_AOT);
         assertThat(waited.exitCode()).as(waited.toString()).isZero();
     }
 
@@ -230,7 +329,7 @@ class LauncherIT {
                 List.of("prlimit", "--nofile=16:16"),
                 List.of("prlimit", "--nofile=20:20"),
                 List.of("prlimit", "--as=400000000"));
-        try (Cli.Holder holder = Cli.Holder.start(List.of(LAUNCHER.toString(), "hold", beacon.toString()))) {
+        try (Running holder = Cli.holder(List.of(LAUNCHER.toString(), "hold", beacon.toString()))) {
             assertThat(holder.line()).startsWith("holding ");
             for (List<String> wrapper : java.util.stream.Stream.concat(fatal.stream(), starved.stream()).toList()) {
                 for (List<String> command : List.of(List.of("check", beacon.toString()), List.of("status", beacon.toString()),
@@ -238,7 +337,7 @@ class LauncherIT {
                     List<String> line = new java.util.ArrayList<>(wrapper);
                     line.add(LAUNCHER.toString());
                     line.addAll(command);
-                    Cli.Result r = Cli.run(line, dir, NO_AOT);
+                    Running.Result r = Cli.run(line, dir, NO_AOT);
                     if (fatal.contains(wrapper) || r.exitCode() != 0) {
                         assertThat(r.exitCode()).as(line + ": " + r).isEqualTo(4);
                         // The JVM may print its own error on stdout; no answer is printed.
@@ -260,7 +359,7 @@ class LauncherIT {
     @Test
     void aSignalToTheLauncherReachesTheJvmThatWaits() throws Exception {
         Path beacon = dir.resolve("b");
-        try (Cli.Holder holder = Cli.Holder.start(List.of(LAUNCHER.toString(), "hold", beacon.toString()))) {
+        try (Running holder = Cli.holder(List.of(LAUNCHER.toString(), "hold", beacon.toString()))) {
             assertThat(holder.line()).startsWith("holding ");
             Process waiting = Cli.start(List.of(LAUNCHER.toString(), "wait", "--dead", beacon.toString()), dir, NO_AOT);
             // The launcher's child is the JVM (it may start short-lived helpers first); once it
@@ -277,7 +376,7 @@ class LauncherIT {
 
     @Test
     void usageErrorsKeepTheirExitCode() {
-        Cli.Result r = Cli.run(List.of(LAUNCHER.toString(), "check"), dir, NO_AOT);
+        Running.Result r = Cli.run(List.of(LAUNCHER.toString(), "check"), dir, NO_AOT);
         assertThat(r.exitCode()).as(r.toString()).isEqualTo(2);
         assertThat(r.stderr()).contains("Try 'lifeline check --help'");
     }
@@ -286,7 +385,7 @@ class LauncherIT {
     void noJdk25IsOneClearLineAndExitFour() throws Exception {
         Path root = Files.createDirectory(dir.resolve("machine"));
         Path tooOld = fakeJdk(root.resolve("opt/jdk-17"), "17.0.9");
-        Cli.Result r = launch(root, Map.of("JAVA_HOME", tooOld.toString()), "check", "/x");
+        Running.Result r = launch(root, Map.of("JAVA_HOME", tooOld.toString()), "check", "/x");
         assertThat(r.exitCode()).as(r.toString()).isEqualTo(4);
         assertThat(r.stdout()).isEmpty();
         assertThat(r.stderr()).isEqualTo(
@@ -299,7 +398,7 @@ class LauncherIT {
         fakeJdk(root.resolve("usr/lib/jvm/jdk-17"), "17.0.9");
         fakeJdk(root.resolve("usr/lib/jvm/jdk-25"), "25.0.1");
         fakeJdk(root.resolve("opt/java/jdk-26"), "26");
-        Cli.Result r = launch(root, Map.of(), "check", "/x");
+        Running.Result r = launch(root, Map.of(), "check", "/x");
         assertThat(r.exitCode()).as(r.toString()).isZero();
         assertThat(r.stdout()).startsWith("java 26: ").contains(" --enable-native-access=ALL-UNNAMED -cp ")
                 .endsWith(" dev.lifeline.cli.Main check /x\n");
@@ -310,7 +409,7 @@ class LauncherIT {
         Path root = Files.createDirectory(dir.resolve("machine"));
         fakeJdk(root.resolve("usr/lib/jvm/jdk-26"), "26");
         Path home = fakeJdk(dir.resolve("home-jdk"), "25.0.2");
-        Cli.Result r = launch(root, Map.of("JAVA_HOME", home.toString()), "--version");
+        Running.Result r = launch(root, Map.of("JAVA_HOME", home.toString()), "--version");
         assertThat(r.exitCode()).as(r.toString()).isZero();
         assertThat(r.stdout()).startsWith("java 25.0.2: ");
     }
@@ -332,21 +431,21 @@ class LauncherIT {
             env.add(LAUNCHER.toString());
             List<String> status = new java.util.ArrayList<>(env);
             status.addAll(List.of("status", beacons.toString()));
-            Cli.Result r = Cli.run(status, dir, NO_AOT);
+            Running.Result r = Cli.run(status, dir, NO_AOT);
             assertThat(r.exitCode()).as(locale + ": " + r).isEqualTo(1);
             assertThat(r.stdout()).as(locale.toString()).contains("  " + worker + "\n").startsWith("STATE");
             assertThat(r.stdout().split("\n")[1]).as(locale.toString()).startsWith("dead ");
 
             List<String> check = new java.util.ArrayList<>(env);
             check.addAll(List.of("check", worker.toString()));
-            Cli.Result c = Cli.run(check, dir, NO_AOT);
+            Running.Result c = Cli.run(check, dir, NO_AOT);
             assertThat(c.exitCode()).as(locale + ": " + c).isEqualTo(1);
             assertThat(c.stdout()).as(locale.toString()).startsWith(worker + ": dead");
 
             List<String> invalid = new java.util.ArrayList<>(List.of("sh", "-c", "exec \"$@\" \"$(printf 'w\\377')\"", "sh"));
             invalid.addAll(env);
             invalid.add("check");
-            Cli.Result i = Cli.run(invalid, beacons, NO_AOT);
+            Running.Result i = Cli.run(invalid, beacons, NO_AOT);
             assertThat(i.exitCode()).as(locale + ": " + i).isEqualTo(2);
             assertThat(i.stderr()).as(locale.toString()).startsWith("lifeline: argument 2 (w\\377) is not valid UTF-8;");
         }
@@ -372,7 +471,7 @@ class LauncherIT {
                 command.addAll(List.of("sh", "-c", "export ODD=\"$(printf '\\377\\nx')\"; env -0 > \"$1\"; shift; exec \"$@\"",
                         "sh", direct.toString(), LAUNCHER.toString(), verb, dir.resolve("b" + n).toString(), "--",
                         "sh", "-c", "env -0 > \"$1\"", "sh", child.toString()));
-                Cli.Result r = Cli.run(command, dir, NO_AOT);
+                Running.Result r = Cli.run(command, dir, NO_AOT);
                 assertThat(r.exitCode()).as(locale + " " + verb + ": " + r).isZero();
                 assertThat(NamesTest.entries(Files.readAllBytes(child))).as(locale + " " + verb)
                         .isEqualTo(NamesTest.entries(Files.readAllBytes(direct)));
@@ -386,7 +485,7 @@ class LauncherIT {
      * Runs the launcher on a pretend machine: its install places under {@code root} (through the
      * launcher's test hook), a PATH with the few tools it needs and no java, an empty HOME.
      */
-    private Cli.Result launch(Path root, Map<String, String> env, String... args) throws Exception {
+    private Running.Result launch(Path root, Map<String, String> env, String... args) throws Exception {
         Path bin = Files.createDirectories(dir.resolve("bin"));
         for (String tool : List.of("dirname", "readlink", "sed", "find", "ls", "head", "mkdir", "cat", "flock")) {
             Path real = Files.exists(Path.of("/usr/bin", tool)) ? Path.of("/usr/bin", tool) : Path.of("/bin", tool);

@@ -1,5 +1,6 @@
 package dev.lifeline.cli;
 
+import dev.lifeline.testkit.Running;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
@@ -7,7 +8,7 @@ import org.junit.jupiter.api.Test;
 class MainTest {
     @Test
     void helpGoesToStdoutAndListsEveryCommand() {
-        Cli.Result r = Cli.run("--help");
+        Running.Result r = Cli.run("--help");
         assertThat(r.exitCode()).as(r.toString()).isZero();
         assertThat(r.stdout()).startsWith("Usage: lifeline").contains("check", "hold", "wait", "demo", "help");
         assertThat(r.stderr()).isEmpty();
@@ -15,14 +16,14 @@ class MainTest {
 
     @Test
     void helpCommandShowsASubcommandsExitCodes() {
-        Cli.Result r = Cli.run("help", "check");
+        Running.Result r = Cli.run("help", "check");
         assertThat(r.exitCode()).as(r.toString()).isZero();
         assertThat(r.stdout()).startsWith("Usage: lifeline check").contains("Exit codes:");
     }
 
     @Test
     void versionGoesToStdout() {
-        Cli.Result r = Cli.run("--version");
+        Running.Result r = Cli.run("--version");
         assertThat(r.exitCode()).as(r.toString()).isZero();
         assertThat(r.stdout()).startsWith("lifeline ").contains("Java " + Runtime.version().feature());
         assertThat(r.stderr()).isEmpty();
@@ -30,7 +31,7 @@ class MainTest {
 
     @Test
     void noCommandIsAUsageError() {
-        Cli.Result r = Cli.run();
+        Running.Result r = Cli.run();
         assertThat(r.exitCode()).as(r.toString()).isEqualTo(2);
         assertThat(r.stdout()).isEmpty();
         assertThat(r.stderr()).contains("Missing a command").contains("Try 'lifeline --help'");
@@ -38,7 +39,7 @@ class MainTest {
 
     @Test
     void unknownCommandIsAUsageError() {
-        Cli.Result r = Cli.run("frobnicate");
+        Running.Result r = Cli.run("frobnicate");
         assertThat(r.exitCode()).as(r.toString()).isEqualTo(2);
         assertThat(r.stdout()).isEmpty();
         assertThat(r.stderr()).contains("frobnicate").contains("Try 'lifeline --help'");
@@ -46,7 +47,7 @@ class MainTest {
 
     @Test
     void aUsageErrorIsOneLineAndWhereToReadMore() {
-        Cli.Result r = Cli.run("check", "--frobnicate", "/x");
+        Running.Result r = Cli.run("check", "--frobnicate", "/x");
         assertThat(r.exitCode()).as(r.toString()).isEqualTo(2);
         assertThat(r.stdout()).isEmpty();
         assertThat(r.stderr()).isEqualTo("lifeline: Unknown option: '--frobnicate'\n"
@@ -69,7 +70,7 @@ class MainTest {
         String classPath = java.util.Arrays.stream(System.getProperty("java.class.path").split(java.io.File.pathSeparator))
                 .filter(entry -> !entry.contains("picocli"))
                 .collect(java.util.stream.Collectors.joining(java.io.File.pathSeparator));
-        Cli.Result r = Cli.run(java.util.List.of(Cli.javaBinary(), "--enable-native-access=ALL-UNNAMED", "-cp", classPath,
+        Running.Result r = Cli.run(java.util.List.of(Cli.javaBinary(), "--enable-native-access=ALL-UNNAMED", "-cp", classPath,
                 Main.class.getName(), "status", "/x"), null, java.util.Map.of());
         assertThat(r.exitCode()).as(r.toString()).isEqualTo(4);
         assertThat(r.stderr()).startsWith("lifeline: unexpected error: java.lang.NoClassDefFoundError: picocli/CommandLine");

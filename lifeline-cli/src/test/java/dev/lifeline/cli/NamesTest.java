@@ -2,9 +2,9 @@ package dev.lifeline.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.lifeline.testkit.RawBytes;
+import dev.lifeline.testkit.Running;
 import java.io.ByteArrayOutputStream;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -64,12 +64,12 @@ class NamesTest {
             mkfifo(beacons, name, held);
             expected.put(latin1(name), held ? "alive" : "dead");
         }
-        assertThat(expected.keySet().stream().anyMatch(n -> !validUtf8(n.getBytes(StandardCharsets.ISO_8859_1))))
+        assertThat(expected.keySet().stream().anyMatch(n -> !RawBytes.validUtf8(n.getBytes(StandardCharsets.ISO_8859_1))))
                 .as("seed " + SEED + ": some name is not UTF-8").isTrue();
         byte[] prefix = (beacons + "/").getBytes(StandardCharsets.UTF_8);
         for (String locale : LOCALES) {
             String as = "LC_ALL=" + locale + ", seed " + SEED;
-            Cli.Result status = Cli.run(Cli.java("status", beacons.toString()), null, Map.of("LC_ALL", locale));
+            Running.Result status = Cli.run(Cli.java("status", beacons.toString()), null, Map.of("LC_ALL", locale));
             String[] lines = status.stdout().split("\n", -1);
             assertThat(lines).as(as + "\n" + status).hasSize(expected.size() + 2); // header, rows, final ""
             Map<String, String> seen = new HashMap<>();
@@ -77,14 +77,14 @@ class NamesTest {
                 Matcher m = ROW.matcher(lines[i]);
                 assertThat(m.matches()).as(as + ": row " + lines[i]).isTrue();
                 assertPrintable(lines[i], locale, as);
-                byte[] path = unescape(m.group(2));
+                byte[] path = RawBytes.unescape(m.group(2));
                 assertThat(Bytes.startsWith(path, prefix)).as(as + ": " + m.group(2)).isTrue();
                 seen.put(latin1(Bytes.tail(path, prefix.length)), m.group(1));
             }
             assertThat(seen).as(as + "\n" + status).isEqualTo(expected);
             assertThat(status.exitCode()).as(as).isEqualTo(expected.containsValue("dead") ? 1 : 0);
 
-            Cli.Result watch = Cli.run(Cli.java("watch", beacons.toString(), "--count", Integer.toString(expected.size()),
+            Running.Result watch = Cli.run(Cli.java("watch", beacons.toString(), "--count", Integer.toString(expected.size()),
                     "--timeout", "60s"), null, Map.of("LC_ALL", locale));
             assertThat(watch.exitCode()).as(as + "\n" + watch).isZero();
             Map<String, String> watched = new HashMap<>();
@@ -92,7 +92,7 @@ class NamesTest {
                 assertPrintable(line, locale, as);
                 int first = line.indexOf(' ');
                 int last = line.lastIndexOf(' ');
-                byte[] path = unescape(line.substring(first + 1, last));
+                byte[] path = RawBytes.unescape(line.substring(first + 1, last));
                 watched.put(latin1(Bytes.tail(path, prefix.length)), line.substring(last + 1));
             }
             assertThat(watched).as(as + "\n" + watch).isEqualTo(expected);
@@ -118,7 +118,7 @@ class NamesTest {
             Map<String, String> watched = new HashMap<>();
             for (String line : Cli.get(stdout).split("\n")) {
                 assertPrintable(line, locale, "LC_ALL=" + locale);
-                byte[] path = unescape(line.substring(line.indexOf(' ') + 1, line.lastIndexOf(' ')));
+                byte[] path = RawBytes.unescape(line.substring(line.indexOf(' ') + 1, line.lastIndexOf(' ')));
                 watched.put(latin1(Bytes.tail(path, prefix.length)), line.substring(line.lastIndexOf(' ') + 1));
             }
             assertThat(watched).as("LC_ALL=" + locale).isEqualTo(Map.of(latin1(names.get(0)), "dead", latin1(names.get(1)), "dead"));
@@ -141,27 +141,27 @@ class NamesTest {
         // check \377 must not answer for it.
         for (String locale : LOCALES) {
             for (byte[] name : names) {
-                String as = "LC_ALL=" + locale + ", name " + octal(name) + ", seed " + SEED;
-                Cli.Result check = viaShell(beacons, dotSlash(name), Map.of("LC_ALL", locale), "check");
-                boolean passable = locale.equals("C") ? ascii(name) : validUtf8(name);
+                String as = "LC_ALL=" + locale + ", name " + RawBytes.octal(name) + ", seed " + SEED;
+                Running.Result check = viaShell(beacons, dotSlash(name), Map.of("LC_ALL", locale), "check");
+                boolean passable = locale.equals("C") ? ascii(name) : RawBytes.validUtf8(name);
                 if (passable) {
                     assertThat(check.exitCode()).as(as + "\n" + check).isEqualTo(1);
                     assertThat(check.stdout()).as(as).endsWith(": dead (the beacon is there and nobody holds it)\n")
                             .hasLineCount(1);
                     assertPrintable(check.stdout().strip(), locale, as);
-                    assertThat(unescape(check.stdout().substring(0, check.stdout().indexOf(": dead"))))
+                    assertThat(RawBytes.unescape(check.stdout().substring(0, check.stdout().indexOf(": dead"))))
                             .as(as).isEqualTo(dotSlash(name));
                 } else {
                     assertThat(check.exitCode()).as(as + "\n" + check).isEqualTo(2);
                     assertThat(check.stdout()).as(as).isEmpty();
                     assertThat(check.stderr()).as(as).startsWith("lifeline: argument 2 (").hasLineCount(1)
-                            .contains(validUtf8(name) ? "LC_ALL=C.UTF-8" : "is not valid UTF-8");
+                            .contains(RawBytes.validUtf8(name) ? "LC_ALL=C.UTF-8" : "is not valid UTF-8");
                     assertPrintable(check.stderr().strip(), locale, as);
                 }
             }
             // hold of a name Java cannot pass makes nothing, under no other name either.
             Path empty = Files.createDirectory(dir.resolve("hold-" + locale));
-            Cli.Result hold = viaShell(empty, bytes('.', '/', 'w', 0xfe), Map.of("LC_ALL", locale), "hold", "--for", "1ms");
+            Running.Result hold = viaShell(empty, bytes('.', '/', 'w', 0xfe), Map.of("LC_ALL", locale), "hold", "--for", "1ms");
             assertThat(hold.exitCode()).as(hold.toString()).isEqualTo(2);
             try (Stream<Path> made = Files.list(empty)) {
                 assertThat(made.toList()).as("LC_ALL=" + locale).isEmpty();
@@ -174,20 +174,20 @@ class NamesTest {
         // A name that would forge a watch line, then clear the screen.
         Path beacon = dir.resolve("x\n2026-01-01T00:00:00.000Z forged alive\u001b[2J\\");
         String shown = Pattern.quote(dir + "/x\\n2026-01-01T00:00:00.000Z forged alive\\033[2J\\\\");
-        try (Cli.Holder holder = Cli.hold("--exclusive", beacon.toString())) {
+        try (Running holder = Cli.hold("--exclusive", beacon.toString())) {
             assertThat(holder.line()).matches("holding " + shown + " \\(pid \\d+\\)");
-            Cli.Result check = Cli.run("check", beacon.toString());
+            Running.Result check = Cli.run("check", beacon.toString());
             assertThat(check.stdout()).matches(shown + ": alive\n");
-            Cli.Result status = Cli.run("status", dir.toString());
+            Running.Result status = Cli.run("status", dir.toString());
             assertThat(status.stdout()).hasLineCount(2);
             assertThat(status.stdout().split("\n")[1]).matches("alive .*  " + shown);
-            Cli.Result watch = Cli.run("watch", dir.toString(), "--count", "1", "--timeout", "60s");
+            Running.Result watch = Cli.run("watch", dir.toString(), "--count", "1", "--timeout", "60s");
             assertThat(watch.stdout()).matches("\\S+ " + shown + " alive\n");
-            Cli.Result again = Cli.run("hold", "--exclusive", "--for", "1ms", beacon.toString());
+            Running.Result again = Cli.run("hold", "--exclusive", "--for", "1ms", beacon.toString());
             assertThat(again.stderr()).as(again.toString()).startsWith("lifeline: unable to hold " + dir + "/x\\n2026")
                     .hasLineCount(1);
         }
-        Cli.Result json = Cli.run("check", "--json", beacon.toString());
+        Running.Result json = Cli.run("check", "--json", beacon.toString());
         assertThat(json.stdout()).as("JSON has its own exact escapes").contains("x\\n2026").contains("\\u001b[2J\\\\\"");
     }
 
@@ -201,7 +201,7 @@ class NamesTest {
                     "export ODD=\"$(printf '\\377x\\nz')\"; env -0 > \"$1\"; shift; exec \"$@\"", "sh", direct.toString()));
             command.addAll(Cli.java(verb, dir.resolve(verb).toString(), "--", "sh", "-c", "env -0 > \"$1\"", "sh",
                     out.toString()));
-            Cli.Result r = Cli.run(command, null, Map.of("LC_ALL", "C"));
+            Running.Result r = Cli.run(command, null, Map.of("LC_ALL", "C"));
             assertThat(r.exitCode()).as(r.toString()).isZero();
             assertThat(entries(Files.readAllBytes(out))).as(verb)
                     .isEqualTo(entries(Files.readAllBytes(direct)).stream().filter(e -> !e.startsWith("PWD=")).toList());
@@ -221,25 +221,17 @@ class NamesTest {
         return all;
     }
 
-    private Cli.Result viaShell(Path cwd, byte[] name, Map<String, String> env, String... args) {
+    private Running.Result viaShell(Path cwd, byte[] name, Map<String, String> env, String... args) {
         List<String> command = new ArrayList<>(List.of("sh", "-c", "n=$(printf \"$1x\"); n=${n%x}; shift; exec \"$@\" \"$n\"",
-                "sh", octal(name)));
+                "sh", RawBytes.octal(name)));
         command.addAll(Cli.java(args));
         return Cli.run(command, cwd, env);
     }
 
     private void mkfifo(Path in, byte[] name, boolean hold) throws Exception {
-        String script = "n=$(printf \"$1x\"); n=${n%x}; mkfifo -m 600 -- \"$n\" || exit 1; "
-                + (hold ? "exec 3<>\"$n\"; echo held; exec sleep 1000" : "echo made");
-        Process p = new ProcessBuilder("sh", "-c", script, "sh", octal(name)).directory(in.toFile())
-                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
-        String line = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(), StandardCharsets.US_ASCII))
-                .readLine();
-        assertThat(line).as("mkfifo " + octal(name)).isEqualTo(hold ? "held" : "made");
-        if (hold) {
-            holders.add(p);
-        } else {
-            assertThat(p.waitFor()).isZero();
+        Process holder = RawBytes.mkfifo(in, name, hold);
+        if (holder != null) {
+            holders.add(holder);
         }
     }
 
@@ -273,38 +265,6 @@ class NamesTest {
         });
     }
 
-    /** The bytes an {@code ls -b} style text stands for (an independent reading of the escapes). */
-    static byte[] unescape(String shown) {
-        ByteArrayOutputStream b = new ByteArrayOutputStream();
-        for (int i = 0; i < shown.length(); i++) {
-            int cp = shown.codePointAt(i);
-            if (cp != '\\') {
-                b.writeBytes(Character.toString(cp).getBytes(StandardCharsets.UTF_8));
-                i += Character.charCount(cp) - 1;
-                continue;
-            }
-            char e = shown.charAt(++i);
-            int named = "abtnvfr".indexOf(e);
-            if (named >= 0) {
-                b.write(7 + named);
-            } else if (e == '\\') {
-                b.write('\\');
-            } else {
-                b.write(Integer.parseInt(shown.substring(i, i + 3), 8));
-                i += 2;
-            }
-        }
-        return b.toByteArray();
-    }
-
-    static String octal(byte[] name) {
-        StringBuilder b = new StringBuilder();
-        for (byte x : name) {
-            b.append('\\').append(String.format("%03o", x & 0xff));
-        }
-        return b.toString();
-    }
-
     /** {@code ./name}: a path in the working directory, not a bare NAME in the default directory. */
     static byte[] dotSlash(byte[] name) {
         byte[] b = new byte[name.length + 2];
@@ -333,15 +293,6 @@ class NamesTest {
             }
         }
         return true;
-    }
-
-    static boolean validUtf8(byte[] b) {
-        try {
-            StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(b));
-            return true;
-        } catch (CharacterCodingException e) {
-            return false;
-        }
     }
 
     private static final class Bytes {

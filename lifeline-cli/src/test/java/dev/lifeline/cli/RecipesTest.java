@@ -2,6 +2,8 @@ package dev.lifeline.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.lifeline.testkit.Recipes;
+import dev.lifeline.testkit.Running;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -16,8 +18,8 @@ import org.yaml.snakeyaml.Yaml;
 
 /** The recipes in docs/recipes, checked with the tools and parsers that will read them. */
 class RecipesTest {
-    private static final Path REPO = Path.of("").toAbsolutePath().getParent();
-    private static final Path RECIPES = REPO.resolve("docs/recipes");
+    private static final Path REPO = Recipes.ROOT;
+    private static final Path RECIPES = Recipes.DIR;
 
     @TempDir
     Path dir;
@@ -26,7 +28,7 @@ class RecipesTest {
     void alertRulesPassPromtool() throws Exception {
         Path promtool = Path.of("/usr/bin/promtool");
         assertThat(Files.isExecutable(promtool)).as("promtool comes with the Debian package 'prometheus'").isTrue();
-        Cli.Result r = Cli.run(List.of(promtool.toString(), "check", "rules", RECIPES.resolve("alerts.yml").toString()),
+        Running.Result r = Cli.run(List.of(promtool.toString(), "check", "rules", RECIPES.resolve("alerts.yml").toString()),
                 null, Map.of());
         assertThat(r.exitCode()).as(r.toString()).isZero();
         assertThat(r.stdout()).contains("SUCCESS: 3 rules found");
@@ -90,7 +92,7 @@ class RecipesTest {
 
     @Test
     void theExecUnitChainLoadsTheDaemon() throws Exception {
-        Map<String, Map<String, String>> unit = unit("worker-exec.service");
+        Map<String, Map<String, String>> unit = Recipes.unit("worker-exec.service");
         assertThat(unit.get("Service")).containsEntry("Type", "notify").doesNotContainKey("WatchdogSec");
         String[] exec = unit.get("Service").get("ExecStart").split(" ");
         var parsed = Main.commandLine().parseArgs(java.util.Arrays.copyOfRange(exec, 1, exec.length));
@@ -98,35 +100,9 @@ class RecipesTest {
         assertThat(parsed.subcommand().hasMatchedOption("--sd-notify")).isTrue();
     }
 
-    private static Map<String, Map<String, String>> unit(String file) throws Exception {
-        return unit(RECIPES.resolve(file));
-    }
-
-    private static Map<String, Map<String, String>> unit(Path file) throws Exception {
-        Map<String, Map<String, String>> unit = new HashMap<>();
-        String section = null;
-        for (String line : Files.readAllLines(file)) {
-            line = line.strip();
-            if (line.isEmpty() || line.startsWith("#")) {
-                continue;
-            }
-            if (line.startsWith("[") && line.endsWith("]")) {
-                section = line.substring(1, line.length() - 1);
-                unit.put(section, new HashMap<>());
-                continue;
-            }
-            assertThat(section).as("a key before any section: " + line).isNotNull();
-            int eq = line.indexOf('=');
-            assertThat(eq).as("not KEY=VALUE: " + line).isPositive();
-            unit.get(section).put(line.substring(0, eq), line.substring(eq + 1));
-        }
-        assertThat(unit).containsKeys("Unit", "Service", "Install");
-        return unit;
-    }
-
     @Test
     void theSystemdUnitIsANotifyServiceWithAWatchdog() throws Exception {
-        Map<String, Map<String, String>> unit = unit("worker.service");
+        Map<String, Map<String, String>> unit = Recipes.unit("worker.service");
         Map<String, String> service = unit.get("Service");
         assertThat(service).containsEntry("Type", "notify").containsKey("WatchdogSec");
         String[] exec = service.get("ExecStart").split(" ");
@@ -141,8 +117,8 @@ class RecipesTest {
     void theJavaAgentUnitsWaitForAndCheckTheBeaconWithLifelineCommandsThatParse() throws Exception {
         // The agent's options in these units are checked by AgentRecipesTest in lifeline-agent;
         // here, the lifeline command lines around them.
-        String post = unit("jvm-agent.service").get("Service").get("ExecStartPost");
-        String check = unit("jvm-agent-check.service").get("Service").get("ExecStart");
+        String post = Recipes.unit("jvm-agent.service").get("Service").get("ExecStartPost");
+        String check = Recipes.unit("jvm-agent-check.service").get("Service").get("ExecStart");
         for (String line : List.of(post, check)) {
             String[] exec = line.split(" ");
             assertThat(exec[0]).endsWith("/lifeline");
@@ -158,12 +134,12 @@ class RecipesTest {
     @Test
     void theSystemdUnitsRunTheCommandWhereTheDebInstallsIt() throws Exception {
         for (String file : List.of("worker.service", "worker-exec.service")) {
-            assertThat(unit(file).get("Service").get("ExecStart")).as(file).startsWith("/usr/bin/lifeline ");
+            assertThat(Recipes.unit(file).get("Service").get("ExecStart")).as(file).startsWith("/usr/bin/lifeline ");
         }
         // The unit the .deb ships (lifeline-dist) runs the installed command, and its command line
         // parses as lifeline's own serve.
         Path shipped = REPO.resolve("lifeline-dist/src/dist/lifeline-serve.service");
-        Map<String, Map<String, String>> unit = unit(shipped);
+        Map<String, Map<String, String>> unit = Recipes.unit(shipped);
         assertThat(unit.get("Install")).containsEntry("WantedBy", "multi-user.target");
         String[] exec = unit.get("Service").get("ExecStart").split(" ");
         assertThat(exec[0]).isEqualTo("/usr/bin/lifeline");

@@ -2,6 +2,7 @@ package dev.lifeline.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.lifeline.testkit.Running;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -32,7 +33,7 @@ class RunCommandTest {
                 + "echo \"zombies: $(zombies)\"; echo \"pid of run: $PPID\"; exit 7";
         List<String> command = new java.util.ArrayList<>(List.of("unshare", "--pid", "--fork", "--mount-proc"));
         command.addAll(Cli.java("run", dir.resolve("b").toString(), "--", "sh", "-c", script));
-        Cli.Result r = Cli.run(command, dir, java.util.Map.of());
+        Running.Result r = Cli.run(command, dir, java.util.Map.of());
         assertThat(r.stdout()).as(r.toString()).contains("pid of run: 1\n").contains("zombies: 0\n");
         assertThat(r.exitCode()).as("CMD's own status").isEqualTo(7);
     }
@@ -65,7 +66,7 @@ class RunCommandTest {
 
     @Test
     void heartbeatFromWithoutAPromiseIsAUsageError() {
-        Cli.Result r = Cli.run("run", "--heartbeat-from", dir.resolve("p").toString(), dir.resolve("b").toString(),
+        Running.Result r = Cli.run("run", "--heartbeat-from", dir.resolve("p").toString(), dir.resolve("b").toString(),
                 "--", "true");
         org.assertj.core.api.Assertions.assertThat(r.exitCode()).as(r.toString()).isEqualTo(125);
         org.assertj.core.api.Assertions.assertThat(r.stderr()).contains("go together");
@@ -75,7 +76,7 @@ class RunCommandTest {
     void aliveWhileTheChildLivesAndDeadTheMomentItIsKilled() {
         Path beacon = dir.resolve("b");
         // exec: the process that prints its pid is the one that holds the beacon.
-        try (Cli.Holder run = run(beacon, "sh", "-c", "echo $$; exec sleep 1000")) {
+        try (Running run = run(beacon, "sh", "-c", "echo $$; exec sleep 1000")) {
             long child = Long.parseLong(run.line());
             assertThat(child).as("a child, not lifeline itself").isNotEqualTo(run.process().pid());
             assertThat(check(beacon)).isEqualTo(0);
@@ -83,7 +84,7 @@ class RunCommandTest {
             Cli.signal("KILL", child);
             assertThat(Cli.waitFor(run.process())).as("128 + SIGKILL").isEqualTo(137);
             // run has reaped the child before it exits: the kernel has let go of the FIFO by then.
-            Cli.Result r = Cli.run("check", beacon.toString());
+            Running.Result r = Cli.run("check", beacon.toString());
             assertThat(r.exitCode()).as(r.toString()).isEqualTo(1);
             assertThat(run.stderr()).isEmpty();
         }
@@ -93,7 +94,7 @@ class RunCommandTest {
     void theBeaconOutlivesASigkilledRunWhileTheChildLives() {
         Path beacon = dir.resolve("b");
         long child;
-        try (Cli.Holder run = run(beacon, "sh", "-c", "echo $$; exec sleep 1000")) {
+        try (Running run = run(beacon, "sh", "-c", "echo $$; exec sleep 1000")) {
             child = Long.parseLong(run.line());
             assertThat(run.kill()).isEqualTo(137);
         }
@@ -111,13 +112,13 @@ class RunCommandTest {
     @Test
     void exitCodesPropagateAndACleanExitRemovesTheBeacon() {
         Path beacon = dir.resolve("b");
-        Cli.Result r = Cli.run("run", beacon.toString(), "--", "sh", "-c", "exit 3");
+        Running.Result r = Cli.run("run", beacon.toString(), "--", "sh", "-c", "exit 3");
         assertThat(r.exitCode()).as(r.toString()).isEqualTo(3);
         assertThat(r.stdout()).isEmpty();
         assertThat(r.stderr()).isEmpty();
         assertThat(Files.exists(beacon, LinkOption.NOFOLLOW_LINKS)).as("removed after a clean exit").isFalse();
 
-        Cli.Result zero = Cli.run("run", beacon.toString(), "--", "true");
+        Running.Result zero = Cli.run("run", beacon.toString(), "--", "true");
         assertThat(zero.exitCode()).as(zero.toString()).isEqualTo(0);
         assertThat(Files.exists(beacon, LinkOption.NOFOLLOW_LINKS)).isFalse();
     }
@@ -125,7 +126,7 @@ class RunCommandTest {
     @Test
     void aChildKilledByASignalGives128PlusItsNumberAndLeavesTheBeaconDead() {
         Path beacon = dir.resolve("b");
-        Cli.Result r = Cli.run("run", beacon.toString(), "--", "sh", "-c", "kill -TERM $$");
+        Running.Result r = Cli.run("run", beacon.toString(), "--", "sh", "-c", "kill -TERM $$");
         assertThat(r.exitCode()).as(r.toString()).isEqualTo(143);
         assertThat(check(beacon)).as("a killed daemon leaves its FIFO, dead").isEqualTo(1);
     }
@@ -133,7 +134,7 @@ class RunCommandTest {
     @Test
     void theChildFindsTheBeaconAtLifelineFd() throws Exception {
         Path beacon = dir.resolve("b");
-        Cli.Result r = Cli.run("run", beacon.toString(), "--", "sh", "-c", "echo $LIFELINE_FD; readlink /proc/$$/fd/$LIFELINE_FD");
+        Running.Result r = Cli.run("run", beacon.toString(), "--", "sh", "-c", "echo $LIFELINE_FD; readlink /proc/$$/fd/$LIFELINE_FD");
         assertThat(r.exitCode()).as(r.toString()).isEqualTo(0);
         assertThat(r.stdout()).isEqualTo("3\n" + dir.toRealPath().resolve("b") + "\n");
     }
@@ -144,7 +145,7 @@ class RunCommandTest {
             Path beacon = dir.resolve("b-" + signal);
             // The sleep gets no beacon (3<&-) and is ended by the trap: only the shell holds it.
             String script = "trap 'kill $!; exit 7' " + signal + "; echo ready; sleep 1000 3<&- & wait";
-            try (Cli.Holder run = run(beacon, "sh", "-c", script)) {
+            try (Running run = run(beacon, "sh", "-c", script)) {
                 assertThat(run.line()).isEqualTo("ready");
                 Cli.signal(signal, run.process().pid());
                 assertThat(Cli.waitFor(run.process())).as("the child's trap for SIG" + signal).isEqualTo(7);
@@ -157,13 +158,13 @@ class RunCommandTest {
     @Test
     void aMissingCommandExits127AndLeavesNoBeacon() {
         Path beacon = dir.resolve("b");
-        Cli.Result r = Cli.run("run", beacon.toString(), "--", "no-such-command-here", "x");
+        Running.Result r = Cli.run("run", beacon.toString(), "--", "no-such-command-here", "x");
         assertThat(r.exitCode()).as(r.toString()).isEqualTo(127);
         assertThat(r.stdout()).isEmpty();
         assertThat(r.stderr()).isEqualTo("lifeline: unable to run: no-such-command-here: command not found\n");
         assertThat(Files.exists(beacon, LinkOption.NOFOLLOW_LINKS)).isFalse();
 
-        Cli.Result path = Cli.run("run", beacon.toString(), "--", dir.resolve("nothing").toString());
+        Running.Result path = Cli.run("run", beacon.toString(), "--", dir.resolve("nothing").toString());
         assertThat(path.exitCode()).as(path.toString()).isEqualTo(127);
         assertThat(Files.exists(beacon, LinkOption.NOFOLLOW_LINKS)).isFalse();
     }
@@ -172,13 +173,13 @@ class RunCommandTest {
     void aFileThatCannotBeExecutedExits126AndLeavesNoBeacon() throws Exception {
         Path beacon = dir.resolve("b");
         Path script = Files.writeString(dir.resolve("script"), "#!/bin/sh\necho never\n");
-        Cli.Result r = Cli.run("run", beacon.toString(), "--", script.toString());
+        Running.Result r = Cli.run("run", beacon.toString(), "--", script.toString());
         assertThat(r.exitCode()).as(r.toString()).isEqualTo(126);
         assertThat(r.stdout()).isEmpty();
         assertThat(r.stderr()).isEqualTo("lifeline: unable to run: " + script + ": is not an executable file\n");
         assertThat(Files.exists(beacon, LinkOption.NOFOLLOW_LINKS)).isFalse();
 
-        Cli.Result directory = Cli.run("run", beacon.toString(), "--", dir.toString());
+        Running.Result directory = Cli.run("run", beacon.toString(), "--", dir.toString());
         assertThat(directory.exitCode()).as(directory.toString()).isEqualTo(126);
         assertThat(Files.exists(beacon, LinkOption.NOFOLLOW_LINKS)).isFalse();
     }
@@ -186,8 +187,8 @@ class RunCommandTest {
     @Test
     void exclusiveIsRefusedWith125WhileAnotherHoldsItAndTheCommandNeverRuns() {
         Path beacon = dir.resolve("b");
-        try (Cli.Holder holder = Cli.hold(beacon.toString())) {
-            Cli.Result r = Cli.run("run", "--exclusive", beacon.toString(), "--", "echo", "started");
+        try (Running holder = Cli.hold(beacon.toString())) {
+            Running.Result r = Cli.run("run", "--exclusive", beacon.toString(), "--", "echo", "started");
             assertThat(r.exitCode()).as(r.toString()).isEqualTo(125);
             assertThat(r.stdout()).isEmpty();
             assertThat(r.stderr()).startsWith("lifeline: unable to run: cannot hold " + beacon + ": ");
@@ -202,7 +203,7 @@ class RunCommandTest {
                 {"run", dir.resolve("b").toString()},
                 {"run", "--frobnicate", dir.resolve("b").toString(), "--", "true"},
         }) {
-            Cli.Result r = Cli.run(args);
+            Running.Result r = Cli.run(args);
             assertThat(r.exitCode()).as(String.join(" ", args) + "\n" + r).isEqualTo(125);
             assertThat(r.stdout()).isEmpty();
             assertThat(r.stderr()).contains("Try 'lifeline run --help'");
@@ -211,7 +212,7 @@ class RunCommandTest {
 
     @Test
     void helpListsEveryExitCode() {
-        Cli.Result r = Cli.run("run", "--help");
+        Running.Result r = Cli.run("run", "--help");
         assertThat(r.exitCode()).as(r.toString()).isZero();
         assertThat(r.stdout()).contains("Exit codes:")
                 .containsPattern("(?m)^\\s+N\\s+CMD's exit status")
@@ -220,10 +221,10 @@ class RunCommandTest {
                 .containsPattern("(?m)^\\s+127\\s+CMD was not found");
     }
 
-    private static Cli.Holder run(Path beacon, String... command) {
+    private static Running run(Path beacon, String... command) {
         List<String> args = new java.util.ArrayList<>(List.of("run", beacon.toString(), "--"));
         args.addAll(List.of(command));
-        return Cli.Holder.start(Cli.java(args.toArray(String[]::new)));
+        return Cli.holder(Cli.java(args.toArray(String[]::new)));
     }
 
     static int check(Path beacon) {

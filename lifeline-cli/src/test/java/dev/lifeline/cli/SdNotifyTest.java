@@ -2,6 +2,7 @@ package dev.lifeline.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.lifeline.testkit.Running;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -85,7 +86,7 @@ class SdNotifyTest {
 
     @Test
     void withoutSystemdItWarnsAndRunsAnyway() {
-        Cli.Result r = Cli.run(Cli.java("run", "--sd-notify", dir.resolve("b").toString(), "--", "true"), null,
+        Running.Result r = Cli.run(Cli.java("run", "--sd-notify", dir.resolve("b").toString(), "--", "true"), null,
                 Map.of("NOTIFY_SOCKET", ""));
         assertThat(r.exitCode()).as(r.toString()).isZero();
         assertThat(r.stderr()).contains("NOTIFY_SOCKET is not set");

@@ -2,6 +2,7 @@ package dev.lifeline.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.lifeline.testkit.Running;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -21,8 +22,8 @@ class ServeCommandTest {
     @Test
     void servesTheDirectoryAndStopsCleanly() throws Exception {
         Path beacon = dir.resolve("daemon");
-        try (Cli.Holder daemon = Cli.hold(beacon.toString());
-                Cli.Holder serve = Cli.Holder.start(Cli.java("serve", "--listen", "127.0.0.1:0", dir.toString()))) {
+        try (Running daemon = Cli.hold(beacon.toString());
+                Running serve = Cli.holder(Cli.java("serve", "--listen", "127.0.0.1:0", dir.toString()))) {
             assertThat(daemon.line()).startsWith("holding ");
             String line = serve.line();
             Matcher m = Pattern.compile("serving http://127\\.0\\.0\\.1:(\\d+)/ for " + Pattern.quote(dir.toString())).matcher(line);
@@ -42,13 +43,13 @@ class ServeCommandTest {
         Path runtime = dir.resolve("runtime");
         java.nio.file.Files.createDirectory(runtime);
         java.util.Map<String, String> env = java.util.Map.of("XDG_RUNTIME_DIR", runtime.toString());
-        try (Cli.Holder serve = Cli.Holder.start(Cli.java("serve", "--listen", "127.0.0.1:0"), env)) {
+        try (Running serve = Cli.holder(Cli.java("serve", "--listen", "127.0.0.1:0"), env)) {
             Path beacons = runtime.resolve("lifeline");
             assertThat(serve.line()).startsWith("serving http://127.0.0.1:").endsWith(" for " + beacons);
             assertThat(java.nio.file.Files.getPosixFilePermissions(beacons))
                     .isEqualTo(java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
             String port = serve.line().replaceAll(".*127\\.0\\.0\\.1:(\\d+)/.*", "$1");
-            try (Cli.Holder daemon = Cli.Holder.start(Cli.java("hold", "app"), env)) {
+            try (Running daemon = Cli.holder(Cli.java("hold", "app"), env)) {
                 assertThat(daemon.line()).startsWith("holding " + beacons.resolve("app"));
                 HttpClient http = HttpClient.newHttpClient();
                 Cli.poll("the new beacon served", () -> get(http, "http://127.0.0.1:" + port + "/health/app"),
@@ -61,7 +62,7 @@ class ServeCommandTest {
     @Test
     void aDirectoryWrittenWithASlashIsServedOnceItAppears() throws Exception {
         Path later = dir.resolve("later");
-        try (Cli.Holder serve = Cli.Holder.start(Cli.java("serve", "--listen", "127.0.0.1:0", later + "/"))) {
+        try (Running serve = Cli.holder(Cli.java("serve", "--listen", "127.0.0.1:0", later + "/"))) {
             String line = serve.line();
             Matcher m = Pattern.compile("serving http://127\\.0\\.0\\.1:(\\d+)/ for .*").matcher(line);
             assertThat(m.matches()).as(line).isTrue();
@@ -71,7 +72,7 @@ class ServeCommandTest {
             assertThat(none.statusCode()).as("nothing followed yet is not all alive").isEqualTo(503);
             assertThat(get(http, base + "/api/beacons").body()).as("no row named after the directory").isEqualTo("[]");
             java.nio.file.Files.createDirectory(later);
-            try (Cli.Holder daemon = Cli.hold(later.resolve("app").toString())) {
+            try (Running daemon = Cli.hold(later.resolve("app").toString())) {
                 assertThat(daemon.line()).startsWith("holding ");
                 Cli.poll("the new beacon served", () -> get(http, base + "/health/app"),
                         r -> r != null && r.statusCode() == 200, java.time.Duration.ofSeconds(30));
@@ -83,7 +84,7 @@ class ServeCommandTest {
 
     @Test
     void aBadAddressIsAUsageError() {
-        Cli.Result r = Cli.run("serve", "--listen", "nowhere:port");
+        Running.Result r = Cli.run("serve", "--listen", "nowhere:port");
         assertThat(r.exitCode()).as(r.toString()).isEqualTo(2);
         assertThat(r.stderr()).contains("HOST:PORT");
     }
@@ -92,7 +93,7 @@ class ServeCommandTest {
     void anAddressInUseIsNamedAsGivenAndExits4() throws Exception {
         try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
             String address = "127.0.0.1:" + taken.getLocalPort();
-            Cli.Result r = Cli.run("serve", "--listen", address, dir.toString());
+            Running.Result r = Cli.run("serve", "--listen", address, dir.toString());
             assertThat(r.exitCode()).as(r.toString()).isEqualTo(4);
             assertThat(r.stderr()).as(r.toString()).startsWith("lifeline: unable to serve on " + address + ": ");
         }

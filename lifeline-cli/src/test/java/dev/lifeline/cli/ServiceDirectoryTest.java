@@ -2,6 +2,7 @@ package dev.lifeline.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.lifeline.testkit.Running;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -60,12 +61,12 @@ class ServiceDirectoryTest {
         Cli.drain(process.getErrorStream());
         try {
             Path beacon = service.resolve("supervise").resolve(fifo);
-            Cli.Result up = Cli.poll(supervisor + " up", () -> check(service), r -> r.exitCode() == 0, PROMPTLY);
+            Running.Result up = Cli.poll(supervisor + " up", () -> check(service), r -> r.exitCode() == 0, PROMPTLY);
             assertThat(up.stdout()).isEqualTo(service + ": alive (" + supervisor + " service, checked " + beacon + ")\n");
-            Cli.Result json = Cli.run("check", "--json", service.toString());
+            Running.Result json = Cli.run("check", "--json", service.toString());
             assertThat(json.stdout()).isEqualTo("{\"path\":\"" + service + "\",\"status\":\"alive\",\"supervisor\":\""
                     + supervisor + "\",\"beacon\":\"" + beacon + "\"}\n");
-            Cli.Result status = Cli.run("status", dir.toString());
+            Running.Result status = Cli.run("status", dir.toString());
             assertThat(status.stdout()).containsPattern("(?m)^alive .* " + Pattern.quote(service.toString())
                     + " \\(" + supervisor + " service");
             whileUp.run();
@@ -73,7 +74,7 @@ class ServiceDirectoryTest {
 
             process.toHandle().destroyForcibly();
             Cli.waitFor(process);
-            Cli.Result down = check(service);
+            Running.Result down = check(service);
             assertThat(down.exitCode()).as(down.toString()).isEqualTo(1);
             assertThat(down.stdout()).isEqualTo(service + ": dead (the beacon is there and nobody holds it; "
                     + supervisor + " service, checked " + beacon + ")\n");
@@ -96,7 +97,7 @@ class ServiceDirectoryTest {
         return service;
     }
 
-    private static Cli.Result check(Path service) {
+    private static Running.Result check(Path service) {
         return Cli.run("check", service.toString());
     }
 

@@ -6,6 +6,7 @@ import dev.lifeline.Beacon;
 import dev.lifeline.BeaconOption;
 import dev.lifeline.Probe;
 import dev.lifeline.Status;
+import dev.lifeline.testkit.Running;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -26,11 +27,11 @@ class StatusCommandTest {
         Path absent = dir.resolve("absent");
         Path file = Files.writeString(dir.resolve("file"), "not a beacon");
         Beacon.open(dead, BeaconOption.KEEP_ON_CLOSE).close();
-        try (Cli.Holder holder = Cli.hold(alive.toString()); Beacon late = Beacon.open(hung)) {
+        try (Running holder = Cli.hold(alive.toString()); Beacon late = Beacon.open(hung)) {
             late.beat(Duration.ofMillis(1));
             Cli.poll("hung", () -> Probe.of(hung).check().state(), Status.State.HUNG::equals, Duration.ofSeconds(10));
 
-            Cli.Result r = Cli.run("status", dir.toString(), absent.toString(), file.toString());
+            Running.Result r = Cli.run("status", dir.toString(), absent.toString(), file.toString());
             assertThat(r.exitCode()).as(r.toString()).isEqualTo(4);
             String[] lines = r.stdout().split("\n");
             assertThat(lines).hasSize(6);
@@ -45,7 +46,7 @@ class StatusCommandTest {
             assertThat(r.stdout()).as("no colour when stdout is not a terminal").doesNotContain("\u001b");
             assertThat(r.stderr()).isEqualTo("lifeline: unable to check " + file + ": is a regular file, not a FIFO\n");
 
-            Cli.Result json = Cli.run("status", "--json", dir.toString(), file.toString());
+            Running.Result json = Cli.run("status", "--json", dir.toString(), file.toString());
             assertThat(json.exitCode()).isEqualTo(4);
             String[] objects = json.stdout().split("\n");
             assertThat(objects).hasSize(4);
@@ -69,16 +70,16 @@ class StatusCommandTest {
     @Test
     void theDefaultDirectoryByDefaultAndNothingRunningWhenItIsMissingOrEmpty() throws Exception {
         Map<String, String> env = Map.of("XDG_RUNTIME_DIR", dir.toString());
-        Cli.Result none = Cli.run(Cli.java("status"), null, env);
+        Running.Result none = Cli.run(Cli.java("status"), null, env);
         assertThat(none.exitCode()).as("a missing directory is not all alive: " + none).isEqualTo(3);
         assertThat(none.stdout()).isEmpty();
         assertThat(none.stderr()).isEqualTo("lifeline: no beacons: " + dir.resolve("lifeline") + " does not exist\n");
         Files.createDirectory(dir.resolve("lifeline"));
-        Cli.Result empty = Cli.run(Cli.java("status"), null, env);
+        Running.Result empty = Cli.run(Cli.java("status"), null, env);
         assertThat(empty.exitCode()).as(empty.toString()).isEqualTo(3);
         assertThat(empty.stderr()).isEqualTo("lifeline: no beacons in " + dir.resolve("lifeline") + "\n");
-        try (Cli.Holder holder = Cli.Holder.start(Cli.java("hold", "worker"), env)) {
-            Cli.Result r = Cli.run(Cli.java("status", "--json"), null, env);
+        try (Running holder = Cli.holder(Cli.java("hold", "worker"), env)) {
+            Running.Result r = Cli.run(Cli.java("status", "--json"), null, env);
             assertThat(r.exitCode()).as(r.toString()).isEqualTo(0);
             assertThat(r.stdout()).startsWith("{\"path\":\"" + dir.resolve("lifeline").resolve("worker") + "\",\"status\":\"alive\"");
         }
@@ -90,30 +91,30 @@ class StatusCommandTest {
         for (String json : new String[] {"--human", "--json"}) {
             String[] args = json.equals("--json") ? new String[] {"status", "--json", empty.toString()}
                     : new String[] {"status", empty.toString()};
-            Cli.Result r = Cli.run(args);
+            Running.Result r = Cli.run(args);
             assertThat(r.exitCode()).as(r.toString()).isEqualTo(3);
             assertThat(r.stdout()).as(r.toString()).isEmpty();
             assertThat(r.stderr()).isEqualTo("lifeline: no beacons in " + empty + "\n");
         }
-        Cli.Result slash = Cli.run("status", empty + "/");
+        Running.Result slash = Cli.run("status", empty + "/");
         assertThat(slash.exitCode()).as(slash.toString()).isEqualTo(3);
         assertThat(slash.stderr()).isEqualTo("lifeline: no beacons in " + empty + "\n");
 
         Path missing = dir.resolve("missing");
-        Cli.Result gone = Cli.run("status", missing + "/");
+        Running.Result gone = Cli.run("status", missing + "/");
         assertThat(gone.exitCode()).as(gone.toString()).isEqualTo(3);
         assertThat(gone.stdout()).isEmpty();
         assertThat(gone.stderr()).isEqualTo("lifeline: no beacons: " + missing + " does not exist\n");
         assertThat(missing).as("status creates nothing").doesNotExist();
 
-        Cli.Result beacon = Cli.run("status", missing.toString());
+        Running.Result beacon = Cli.run("status", missing.toString());
         assertThat(beacon.exitCode()).as("without the slash, a missing path is a beacon: " + beacon).isEqualTo(3);
         assertThat(beacon.stdout()).contains("absent").contains(missing.toString());
 
-        try (Cli.Holder holder = Cli.hold(dir.resolve("alive").toString())) {
-            Cli.Result mixed = Cli.run("status", dir.resolve("alive").toString(), empty.toString());
+        try (Running holder = Cli.hold(dir.resolve("alive").toString())) {
+            Running.Result mixed = Cli.run("status", dir.resolve("alive").toString(), empty.toString());
             assertThat(mixed.exitCode()).as("an empty directory beside an alive beacon: " + mixed).isEqualTo(3);
-            Cli.Result listed = Cli.run("status", dir + "/");
+            Running.Result listed = Cli.run("status", dir + "/");
             assertThat(listed.exitCode()).as("a directory with a slash is listed as without: " + listed).isEqualTo(0);
             assertThat(listed.stdout()).contains(dir.resolve("alive").toString());
         }
@@ -121,7 +122,7 @@ class StatusCommandTest {
 
     @Test
     void helpListsEveryExitCode() {
-        Cli.Result r = Cli.run("status", "--help");
+        Running.Result r = Cli.run("status", "--help");
         assertThat(r.exitCode()).as(r.toString()).isZero();
         assertThat(r.stdout()).contains("Exit codes:")
                 .containsPattern("(?m)^\\s+0\\s+every beacon alive")

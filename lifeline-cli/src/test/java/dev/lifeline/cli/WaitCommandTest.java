@@ -2,6 +2,7 @@ package dev.lifeline.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.lifeline.testkit.Running;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,14 +27,14 @@ class WaitCommandTest {
     @Test
     void deadReturnsAsSoonAsTheHolderIsKilled() throws Exception {
         Path beacon = dir.resolve("b");
-        try (Cli.Holder holder = Cli.hold(beacon.toString())) {
-            Waiting wait = Waiting.start("wait", beacon.toString(), "--dead");
+        try (Running holder = Cli.hold(beacon.toString())) {
+            Running wait = Cli.background(PROMPTLY, "wait", beacon.toString(), "--dead");
             String fifo = beacon.toRealPath().toString();
             // It holds the FIFO's write end while it waits: that is the sign it is waiting.
             Cli.poll("waiting on " + fifo, () -> Cli.descriptors(wait.pid()), fds -> fds.contains(fifo), PROMPTLY);
 
             assertThat(holder.kill()).isEqualTo(137);
-            Cli.Result r = wait.end(PROMPTLY);
+            Running.Result r = wait.end(PROMPTLY);
             assertThat(r.exitCode()).as(r.toString()).isEqualTo(0);
             assertThat(r.stdout()).isEqualTo(beacon + ": dead (the beacon is there and nobody holds it)\n");
             assertThat(r.stderr()).isEmpty();
@@ -43,13 +44,13 @@ class WaitCommandTest {
     @Test
     void deadSaysAbsentWhenTheHolderStopsCleanly() throws Exception {
         Path beacon = dir.resolve("b");
-        try (Cli.Holder holder = Cli.hold(beacon.toString())) {
-            Waiting wait = Waiting.start("wait", "--json", beacon.toString(), "--dead");
+        try (Running holder = Cli.hold(beacon.toString())) {
+            Running wait = Cli.background(PROMPTLY, "wait", "--json", beacon.toString(), "--dead");
             String fifo = beacon.toRealPath().toString();
             Cli.poll("waiting on " + fifo, () -> Cli.descriptors(wait.pid()), fds -> fds.contains(fifo), PROMPTLY);
 
             assertThat(holder.terminate()).isEqualTo(0);
-            Cli.Result r = wait.end(PROMPTLY);
+            Running.Result r = wait.end(PROMPTLY);
             assertThat(r.exitCode()).as(r.toString()).isEqualTo(0);
             assertThat(r.stdout()).isEqualTo("{\"path\":\"" + beacon + "\",\"status\":\"absent\"}\n");
         }
@@ -58,7 +59,7 @@ class WaitCommandTest {
     @Test
     void deadOnAnAbsentPathSucceedsAtOnce() {
         Path beacon = dir.resolve("never");
-        Cli.Result r = Cli.run("wait", beacon.toString(), "--dead");
+        Running.Result r = Cli.run("wait", beacon.toString(), "--dead");
         assertThat(r.exitCode()).as(r.toString()).isEqualTo(0);
         assertThat(r.stdout()).isEqualTo(beacon + ": absent (there is no beacon)\n");
         assertThat(r.stderr()).isEmpty();
@@ -67,9 +68,9 @@ class WaitCommandTest {
     @Test
     void deadTimesOutWithExitOneWhileTheHolderLives() {
         Path beacon = dir.resolve("b");
-        try (Cli.Holder holder = Cli.hold(beacon.toString())) {
+        try (Running holder = Cli.hold(beacon.toString())) {
             long started = System.nanoTime();
-            Cli.Result r = Cli.run("wait", beacon.toString(), "--dead", "--timeout", "300ms");
+            Running.Result r = Cli.run("wait", beacon.toString(), "--dead", "--timeout", "300ms");
             long tookMillis = (System.nanoTime() - started) / 1_000_000;
             assertThat(r.exitCode()).as(r.toString()).isEqualTo(1);
             assertThat(tookMillis).isGreaterThanOrEqualTo(300);
@@ -84,14 +85,14 @@ class WaitCommandTest {
     @Test
     void aliveReturnsOnceAHolderStarts() throws Exception {
         Path beacon = dir.resolve("b");
-        Waiting wait = Waiting.start("wait", beacon.toString(), "--alive");
+        Running wait = Cli.background(PROMPTLY, "wait", beacon.toString(), "--alive");
         // It sleeps on inotify while it waits: that is the sign it is waiting.
         Cli.poll("waiting on inotify", () -> Cli.descriptors(wait.pid()),
                 fds -> fds.contains("anon_inode:inotify"), PROMPTLY);
         assertThat(wait.process().isAlive()).isTrue();
 
-        try (Cli.Holder holder = Cli.hold(beacon.toString())) {
-            Cli.Result r = wait.end(PROMPTLY);
+        try (Running holder = Cli.hold(beacon.toString())) {
+            Running.Result r = wait.end(PROMPTLY);
             assertThat(r.exitCode()).as(r.toString()).isEqualTo(0);
             assertThat(r.stdout()).isEqualTo(beacon + ": alive\n");
             assertThat(r.stderr()).isEmpty();
@@ -102,7 +103,7 @@ class WaitCommandTest {
     void aliveTimesOutWithExitOneWhileNobodyHoldsIt() {
         Path beacon = dir.resolve("never");
         long started = System.nanoTime();
-        Cli.Result r = Cli.run("wait", beacon.toString(), "--alive", "--timeout", "300ms");
+        Running.Result r = Cli.run("wait", beacon.toString(), "--alive", "--timeout", "300ms");
         long tookMillis = (System.nanoTime() - started) / 1_000_000;
         assertThat(r.exitCode()).as(r.toString()).isEqualTo(1);
         assertThat(tookMillis).isGreaterThanOrEqualTo(300);
@@ -113,8 +114,8 @@ class WaitCommandTest {
     @Test
     void aliveOnAHeartbeatHolderPrintsItsTimesInJson() {
         Path beacon = dir.resolve("b");
-        try (Cli.Holder holder = Cli.hold(beacon.toString(), "--heartbeat", "1h")) {
-            Cli.Result r = Cli.run("wait", "--json", beacon.toString(), "--alive", "--timeout", "5s");
+        try (Running holder = Cli.hold(beacon.toString(), "--heartbeat", "1h")) {
+            Running.Result r = Cli.run("wait", "--json", beacon.toString(), "--alive", "--timeout", "5s");
             assertThat(r.exitCode()).as(r.toString()).isEqualTo(0);
             assertThat(r.stdout()).matches("\\{\"path\":\"" + Pattern.quote(beacon.toString())
                     + "\",\"status\":\"alive\",\"last_beat\":\"" + CheckCommandTest.ISO_UTC
@@ -128,7 +129,7 @@ class WaitCommandTest {
     void aRegularFileIsUnknownAtOnceWhicheverTheEvent() throws Exception {
         Path file = Files.writeString(dir.resolve("file"), "x");
         for (String event : List.of("--dead", "--alive")) {
-            Cli.Result r = Cli.run("wait", file.toString(), event);
+            Running.Result r = Cli.run("wait", file.toString(), event);
             assertThat(r.exitCode()).as(event + "\n" + r).isEqualTo(4);
             assertThat(r.stdout()).isEqualTo(file + ": unknown\n");
             assertThat(r.stderr()).isEqualTo("lifeline: unable to wait for " + file + ": is a regular file, not a FIFO\n");
@@ -138,13 +139,13 @@ class WaitCommandTest {
     @Test
     void sigtermEndsAWaitWith143AndPrintsNothing() throws Exception {
         Path beacon = dir.resolve("b");
-        try (Cli.Holder holder = Cli.hold(beacon.toString())) {
-            Waiting wait = Waiting.start("wait", beacon.toString(), "--dead");
+        try (Running holder = Cli.hold(beacon.toString())) {
+            Running wait = Cli.background(PROMPTLY, "wait", beacon.toString(), "--dead");
             String fifo = beacon.toRealPath().toString();
             Cli.poll("waiting on " + fifo, () -> Cli.descriptors(wait.pid()), fds -> fds.contains(fifo), PROMPTLY);
 
             wait.process().toHandle().destroy();
-            Cli.Result r = wait.end(PROMPTLY);
+            Running.Result r = wait.end(PROMPTLY);
             assertThat(r.exitCode()).as(r.toString()).isEqualTo(143);
             assertThat(r.stdout()).isEmpty();
             assertThat(r.stderr()).isEmpty();
@@ -156,12 +157,12 @@ class WaitCommandTest {
     @Test
     void sigintEndsAWaitWith130AndPrintsNothing() throws Exception {
         Path beacon = dir.resolve("b");
-        Waiting wait = Waiting.start("wait", beacon.toString(), "--alive");
+        Running wait = Cli.background(PROMPTLY, "wait", beacon.toString(), "--alive");
         Cli.poll("waiting on inotify", () -> Cli.descriptors(wait.pid()),
                 fds -> fds.contains("anon_inode:inotify"), PROMPTLY);
 
         Cli.signal("INT", wait.pid());
-        Cli.Result r = wait.end(PROMPTLY);
+        Running.Result r = wait.end(PROMPTLY);
         assertThat(r.exitCode()).as(r.toString()).isEqualTo(130);
         assertThat(r.stdout()).isEmpty();
         assertThat(r.stderr()).isEmpty();
@@ -176,7 +177,7 @@ class WaitCommandTest {
     @Test
     void waitingCostsNoMoreCpuThanAnIdleJvm() throws Exception {
         Path beacon = dir.resolve("b");
-        try (Cli.Holder holder = Cli.hold(beacon.toString())) {
+        try (Running holder = Cli.hold(beacon.toString())) {
             long idle = cpuTicks(Cli.java("hold", dir.resolve("idle").toString(), "--for", "2s"), 0);
             long waiting = cpuTicks(Cli.java("wait", beacon.toString(), "--dead", "--timeout", "2s"), 1);
             assertThat(waiting).as("CPU ticks of a 2 s wait vs. an idle JVM's " + idle).isLessThanOrEqualTo(idle + 30);
@@ -194,7 +195,7 @@ class WaitCommandTest {
                 {"wait", "/x", "--dead", "--quiet", "--json"},
                 {"wait", "", "--dead"},
         }) {
-            Cli.Result r = Cli.run(args);
+            Running.Result r = Cli.run(args);
             assertThat(r.exitCode()).as(String.join(" ", args) + "\n" + r).isEqualTo(2);
             assertThat(r.stdout()).as(String.join(" ", args)).isEmpty();
             assertThat(r.stderr()).as(String.join(" ", args)).contains("Try 'lifeline wait --help'");
@@ -203,7 +204,7 @@ class WaitCommandTest {
 
     @Test
     void quietPrintsNothingAndKeepsTheExitCode() {
-        Cli.Result r = Cli.run("wait", "-q", dir.resolve("never").toString(), "--dead");
+        Running.Result r = Cli.run("wait", "-q", dir.resolve("never").toString(), "--dead");
         assertThat(r.exitCode()).as(r.toString()).isEqualTo(0);
         assertThat(r.stdout()).isEmpty();
         assertThat(r.stderr()).isEmpty();
@@ -211,7 +212,7 @@ class WaitCommandTest {
 
     @Test
     void helpListsEveryExitCode() {
-        Cli.Result r = Cli.run("wait", "--help");
+        Running.Result r = Cli.run("wait", "--help");
         assertThat(r.exitCode()).as(r.toString()).isZero();
         assertThat(r.stderr()).isEmpty();
         assertThat(r.stdout()).contains("Exit codes:")
@@ -224,27 +225,6 @@ class WaitCommandTest {
     }
 
     // -- Support --
-
-    /** A CLI process started in the background, its output drained as it comes. */
-    private record Waiting(Process process, Future<String> stdout, Future<String> stderr) {
-        static Waiting start(String... args) {
-            Process process = Cli.start(Cli.java(args), null, Map.of());
-            return new Waiting(process, Cli.drain(process.getInputStream()), Cli.drain(process.getErrorStream()));
-        }
-
-        long pid() {
-            return process.pid();
-        }
-
-        /** Its result, if it exits within {@code limit}; fails (and kills it) otherwise. */
-        Cli.Result end(Duration limit) throws InterruptedException {
-            if (!process.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS)) {
-                process.destroyForcibly();
-                throw new AssertionError("still running " + limit + " later: " + process.info());
-            }
-            return new Cli.Result(process.exitValue(), Cli.get(stdout), Cli.get(stderr));
-        }
-    }
 
     /**
      * Runs {@code command} to the end and returns the CPU time it used (utime + stime from
@@ -272,7 +252,7 @@ class WaitCommandTest {
                 // exited between waitFor and the read
             }
         }
-        Cli.Result r = new Cli.Result(process.exitValue(), Cli.get(stdout), Cli.get(stderr));
+        Running.Result r = new Running.Result(process.exitValue(), Cli.get(stdout), Cli.get(stderr));
         assertThat(r.exitCode()).as(String.join(" ", command) + "\n" + r).isEqualTo(expectedExit);
         assertThat(ticks).as("CPU ticks read for " + command).isPositive();
         return ticks;

@@ -3,6 +3,7 @@ package dev.lifeline.dist;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
+import dev.lifeline.testkit.Running;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -29,7 +30,7 @@ class DebIT {
 
     @Test
     void lintianFindsNoError() throws Exception {
-        Proc.Result lintian = Proc.run(List.of("lintian", "--fail-on", "error,warning", deb().toString()));
+        Running.Result lintian = Proc.run(List.of("lintian", "--fail-on", "error,warning", deb().toString()));
         assertThat(lintian.exitCode()).as(lintian.toString()).isZero();
         assertThat(lintian.stdout().lines().filter(l -> l.startsWith("E:") || l.startsWith("W:")).toList())
                 .as(lintian.toString()).isEmpty();
@@ -59,10 +60,10 @@ class DebIT {
 
             usesTheInstalledCommand();
 
-            Proc.Result man = Proc.run(List.of("man", "-w", "lifeline"));
+            Running.Result man = Proc.run(List.of("man", "-w", "lifeline"));
             assertThat(man.exitCode()).as(man.toString()).isZero();
             assertThat(man.stdout().strip()).isEqualTo("/usr/share/man/man1/lifeline.1.gz");
-            Proc.Result verify = Proc.run(List.of("systemd-analyze", "verify", "/usr/lib/systemd/system/lifeline-serve.service"));
+            Running.Result verify = Proc.run(List.of("systemd-analyze", "verify", "/usr/lib/systemd/system/lifeline-serve.service"));
             assertThat(verify.exitCode()).as(verify.toString()).isZero();
             assertThat(Path.of("/etc/systemd/system/multi-user.target.wants/lifeline-serve.service"))
                     .as("installed, not enabled").doesNotExist();
@@ -96,7 +97,7 @@ class DebIT {
     private void usesTheInstalledCommand() throws Exception {
         Path marker = Proc.failingJava(dir);
         Map<String, String> env = Proc.noJavaEnv(dir);
-        Proc.Result version = Proc.run(List.of("lifeline", "--version"), env);
+        Running.Result version = Proc.run(List.of("lifeline", "--version"), env);
         assertThat(version.exitCode()).as(version.toString()).isZero();
         assertThat(version.stdout()).startsWith("lifeline " + Proc.VERSION);
 
@@ -105,9 +106,9 @@ class DebIT {
         Proc.ok("mkfifo", stale.toString());
         Process holder = Proc.startAndReadLine(List.of("lifeline", "hold", live.toString()), env, "holding").process();
         try {
-            Proc.Result alive = Proc.run(List.of("lifeline", "check", live.toString()), env);
+            Running.Result alive = Proc.run(List.of("lifeline", "check", live.toString()), env);
             assertThat(alive.exitCode()).as(alive.toString()).isZero();
-            Proc.Result dead = Proc.run(List.of("lifeline", "check", stale.toString()), env);
+            Running.Result dead = Proc.run(List.of("lifeline", "check", stale.toString()), env);
             assertThat(dead.exitCode()).as(dead.toString()).isEqualTo(1);
         } finally {
             Proc.kill(holder);

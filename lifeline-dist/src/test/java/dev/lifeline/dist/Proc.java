@@ -2,15 +2,13 @@ package dev.lifeline.dist;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.BufferedReader;
+import dev.lifeline.testkit.Running;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -18,32 +16,18 @@ import java.util.concurrent.TimeUnit;
  * never for a delay.
  */
 final class Proc {
-    static final long TIMEOUT_SECONDS = 120;
+    static final Duration TIMEOUT = Duration.ofSeconds(120);
 
     /** Where the dist build wrote its output (lifeline-dist/target), and the version it built. */
     static final Path DIST = Path.of(System.getProperty("lifeline.dist", "target")).toAbsolutePath();
     static final String VERSION = System.getProperty("lifeline.version");
     static final Path REPO = Path.of("").toAbsolutePath().getParent();
 
-    /** Readers block: a thread each, never the common pool (one thread on a 2-core machine). */
-    private static final java.util.concurrent.ExecutorService READERS = java.util.concurrent.Executors.newCachedThreadPool(r -> {
-        Thread t = new Thread(r, "proc-reader");
-        t.setDaemon(true);
-        return t;
-    });
-
     private Proc() {
     }
 
-    record Result(int exitCode, String stdout, String stderr) {
-        @Override
-        public String toString() {
-            return "exit " + exitCode + "\n--- stdout ---\n" + stdout + "--- stderr ---\n" + stderr;
-        }
-    }
-
     static ProcessBuilder builder(List<String> command, Map<String, String> env) {
-        ProcessBuilder pb = new ProcessBuilder(command);
+        ProcessBuilder pb = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
         if (env != null) {
             pb.environment().clear();
             pb.environment().putAll(env);
@@ -51,64 +35,37 @@ final class Proc {
         return pb;
     }
 
-    static Result run(List<String> command) throws Exception {
+    static Running.Result run(List<String> command) {
         return run(command, null);
     }
 
-    /** Runs to the end, with stdin closed; fails the test if it runs past the timeout. */
-    static Result run(List<String> command, Map<String, String> env) throws Exception {
-        Process p = builder(command, env).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
-        CompletableFuture<String> out = drain(p.getInputStream());
-        CompletableFuture<String> err = drain(p.getErrorStream());
-        if (!p.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new AssertionError("still running after " + TIMEOUT_SECONDS + " s: " + command);
-        }
-        return new Result(p.exitValue(), out.get(TIMEOUT_SECONDS, TimeUnit.SECONDS), err.get(TIMEOUT_SECONDS, TimeUnit.SECONDS));
+    /** Runs to the end, with stdin closed and {@code env} (if not null) as its whole environment; bounded. */
+    static Running.Result run(List<String> command, Map<String, String> env) {
+        return Running.run(builder(command, env), TIMEOUT);
     }
 
     /** Runs and expects exit 0. */
-    static String ok(String... command) throws Exception {
-        Result r = run(List.of(command));
+    static String ok(String... command) {
+        Running.Result r = run(List.of(command));
         assertThat(r.exitCode()).as(String.join(" ", command) + "\n" + r).isZero();
         return r.stdout();
     }
 
-    /** A started process and the first line it wrote. */
-    record Started(Process process, String line) {
-    }
-
-    /** Starts a process and waits for its first line of stdout (a holder's "holding ..."). */
-    static Started startAndReadLine(List<String> command, Map<String, String> env, String expected) throws Exception {
-        Process p = builder(command, env).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
-        BufferedReader reader = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-        CompletableFuture<String> line = CompletableFuture.supplyAsync(() -> {
-            try {
-                return reader.readLine();
-            } catch (IOException e) {
-                return "read failed: " + e;
-            }
-        }, READERS);
-        String first;
-        try {
-            first = line.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
-        } catch (java.util.concurrent.TimeoutException e) {
-            p.destroyForcibly();
-            throw new AssertionError("no line from " + command + " within " + TIMEOUT_SECONDS + " s");
+    /** Starts a process and waits for its first line of stdout (a holder's "holding ..."), which must hold {@code expected}. */
+    static Running startAndReadLine(List<String> command, Map<String, String> env, String expected) {
+        Running started = Running.started(builder(command, env), TIMEOUT);
+        if (!started.line().contains(expected)) {
+            started.kill();
+            throw new AssertionError("expected a line with '" + expected + "' from " + command + ", got " + started.line()
+                    + "\n--- stderr ---\n" + started.stderr());
         }
-        if (first == null || !first.contains(expected)) {
-            p.destroyForcibly();
-            p.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS);
-            throw new AssertionError("expected a line with '" + expected + "' from " + command + ", got " + first
-                    + "\n--- stderr ---\n" + new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8));
-        }
-        return new Started(p, first);
+        return started;
     }
 
     /** Ends a process with SIGKILL and waits until it is gone. */
     static void kill(Process p) throws Exception {
         p.destroyForcibly();
-        assertThat(p.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)).as("killed process gone").isTrue();
+        assertThat(p.waitFor(TIMEOUT.toSeconds(), TimeUnit.SECONDS)).as("killed process gone").isTrue();
     }
 
     /**
@@ -135,15 +92,5 @@ final class Proc {
                 // The JVM refuses to start, rather than start without it, if the AOT cache shipped
                 // beside the runtime does not fit that runtime and those jars where they were unpacked.
                 "JDK_JAVA_OPTIONS", "-XX:AOTMode=on");
-    }
-
-    private static CompletableFuture<String> drain(java.io.InputStream in) {
-        return CompletableFuture.supplyAsync(() -> {
-            try {
-                return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-            } catch (IOException e) {
-                return "read failed: " + e;
-            }
-        }, READERS);
     }
 }

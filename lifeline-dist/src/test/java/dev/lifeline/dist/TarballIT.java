@@ -2,6 +2,7 @@ package dev.lifeline.dist;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.lifeline.testkit.Running;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -55,15 +56,15 @@ class TarballIT {
         // The live beacon is held by the tarball's own lifeline, a real process.
         Process holder = Proc.startAndReadLine(lifeline("hold", live.toString()), env, "holding").process();
         try {
-            Proc.Result alive = Proc.run(lifeline("check", live.toString()), env);
+            Running.Result alive = Proc.run(lifeline("check", live.toString()), env);
             assertThat(alive.exitCode()).as(alive.toString()).isZero();
             assertThat(alive.stdout()).contains("alive");
-            Proc.Result dead = Proc.run(lifeline("check", stale.toString()), env);
+            Running.Result dead = Proc.run(lifeline("check", stale.toString()), env);
             assertThat(dead.exitCode()).as(dead.toString()).isEqualTo(1);
             assertThat(dead.stdout()).contains("dead");
             // kill -9 of the holder: its beacon is stale at once.
             Proc.kill(holder);
-            Proc.Result killed = Proc.run(lifeline("check", "--json", live.toString()), env);
+            Running.Result killed = Proc.run(lifeline("check", "--json", live.toString()), env);
             assertThat(killed.exitCode()).as(killed.toString()).isEqualTo(1);
             assertThat(killed.stdout()).contains("\"status\":\"dead\"");
         } finally {
@@ -81,7 +82,7 @@ class TarballIT {
             Map<String, String> broken = new java.util.HashMap<>(env);
             broken.put("JAVA_TOOL_OPTIONS", "-XX:+NoSuchOptionAtAll");
             for (String command : List.of("check", "status")) {
-                Proc.Result r = Proc.run(lifeline(command, live.toString()), broken);
+                Running.Result r = Proc.run(lifeline(command, live.toString()), broken);
                 assertThat(r.exitCode()).as(command + ": " + r).isEqualTo(4);
                 assertThat(r.stderr()).as(command).contains("lifeline: the JVM failed before it answered");
             }
@@ -95,7 +96,7 @@ class TarballIT {
         Path bin = Files.createDirectories(dir.resolve("bin"));
         Path link = Files.createSymbolicLink(bin.resolve("lifeline"), home.resolve("bin/lifeline"));
         Path chained = Files.createSymbolicLink(dir.resolve("lifeline-again"), link);
-        Proc.Result version = Proc.run(List.of(chained.toString(), "--version"), env);
+        Running.Result version = Proc.run(List.of(chained.toString(), "--version"), env);
         assertThat(version.exitCode()).as(version.toString()).isZero();
         assertThat(version.stdout()).startsWith("lifeline " + Proc.VERSION);
         assertThat(marker).doesNotExist();
@@ -119,7 +120,7 @@ class TarballIT {
         // lifeline serve needs jdk.httpserver: the jlinked runtime must have kept it.
         Path beacons = Files.createDirectories(dir.resolve("beacons"));
         Proc.ok("mkfifo", beacons.resolve("worker").toString());
-        Proc.Started serve = Proc.startAndReadLine(lifeline("serve", "--listen", "127.0.0.1:0", beacons.toString()), env,
+        Running serve = Proc.startAndReadLine(lifeline("serve", "--listen", "127.0.0.1:0", beacons.toString()), env,
                 "serving http://");
         try {
             // The first line names the address, with the port the kernel chose.
@@ -127,7 +128,7 @@ class TarballIT {
             assertThat(url.find()).as(serve.line()).isTrue();
             try (HttpClient http = HttpClient.newHttpClient()) {
                 HttpResponse<String> metrics = http.send(HttpRequest.newBuilder(URI.create(url.group(1) + "metrics"))
-                        .timeout(java.time.Duration.ofSeconds(Proc.TIMEOUT_SECONDS)).build(), HttpResponse.BodyHandlers.ofString());
+                        .timeout(Proc.TIMEOUT).build(), HttpResponse.BodyHandlers.ofString());
                 assertThat(metrics.statusCode()).isEqualTo(200);
                 assertThat(metrics.body()).contains("lifeline_beacons");
             }
@@ -141,13 +142,13 @@ class TarballIT {
         Path man = home.resolve("share/man/man1/lifeline.1");
         assertThat(Files.readString(man)).contains(".TH").contains("check");
         // man reads it as a manual page (MANPAGER=cat, no terminal).
-        Proc.Result page = Proc.run(List.of("man", "-l", man.toString()), Map.of("PATH", "/usr/bin:/bin", "MANPAGER", "cat",
+        Running.Result page = Proc.run(List.of("man", "-l", man.toString()), Map.of("PATH", "/usr/bin:/bin", "MANPAGER", "cat",
                 "PAGER", "cat", "MANWIDTH", "100", "LANG", "C.UTF-8", "HOME", dir.toString()));
         assertThat(page.exitCode()).as(page.toString()).isZero();
         assertThat(page.stdout()).contains("lifeline").contains("check");
         Path completion = home.resolve("share/bash-completion/completions/lifeline");
         assertThat(Files.readString(completion)).doesNotStartWith("#!");
-        Proc.Result complete = Proc.run(List.of("bash", "-c", "source '" + completion + "' && complete -p lifeline"));
+        Running.Result complete = Proc.run(List.of("bash", "-c", "source '" + completion + "' && complete -p lifeline"));
         assertThat(complete.exitCode()).as(complete.toString()).isZero();
         assertThat(complete.stdout()).contains("lifeline");
     }

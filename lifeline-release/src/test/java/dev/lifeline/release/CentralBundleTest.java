@@ -3,6 +3,7 @@ package dev.lifeline.release;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
+import dev.lifeline.testkit.RawBytes;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
@@ -209,7 +210,7 @@ class CentralBundleTest {
         assertThat(upload.query()).contains("publishingType=USER_MANAGED");
         assertThat(upload.authorization()).isEqualTo("UserToken "
                 + java.util.Base64.getEncoder().encodeToString("nobody:nothing".getBytes(StandardCharsets.UTF_8)));
-        assertThat(indexOf(upload.body(), Files.readAllBytes(bundle))).as("the bundle in the upload's body").isNotNegative();
+        assertThat(RawBytes.indexOf(upload.body(), Files.readAllBytes(bundle))).as("the bundle in the upload's body").isNotNegative();
         Path unpacked = unzip(bundle, dir.resolve("bundle"));
 
         // The files Central requires, and nothing else.
@@ -335,19 +336,6 @@ class CentralBundleTest {
         exchange.getResponseHeaders().set("Content-Type", type);
         exchange.sendResponseHeaders(status, bytes.length);
         exchange.getResponseBody().write(bytes);
-    }
-
-    static int indexOf(byte[] haystack, byte[] needle) {
-        outer:
-        for (int i = 0; i + needle.length <= haystack.length; i++) {
-            for (int j = 0; j < needle.length; j++) {
-                if (haystack[i + j] != needle[j]) {
-                    continue outer;
-                }
-            }
-            return i;
-        }
-        return -1;
     }
 
     /**

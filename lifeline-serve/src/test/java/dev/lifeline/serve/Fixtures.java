@@ -2,18 +2,16 @@ package dev.lifeline.serve;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.BufferedReader;
+import dev.lifeline.testkit.Await;
+import dev.lifeline.testkit.Running;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
@@ -32,24 +30,9 @@ final class Fixtures {
     }
 
     /** A holder that beats, promising {@code promise} each time (every third of it), if not null. */
-    static Process holder(Path beacon, Duration promise) throws Exception {
-        List<String> command = new java.util.ArrayList<>(List.of(ProcessHandle.current().info().command().orElseThrow(),
-                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
-                Holder.class.getName(), beacon.toString()));
-        if (promise != null) {
-            command.add(Long.toString(promise.toMillis()));
-        }
-        Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-        BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-        String line = CompletableFuture.supplyAsync(() -> {
-            try {
-                return out.readLine();
-            } catch (IOException e) {
-                return null;
-            }
-        }).get(DEADLINE.toSeconds(), TimeUnit.SECONDS);
-        assertThat(line).isEqualTo("held");
-        return p;
+    static Process holder(Path beacon, Duration promise) {
+        String[] beating = promise == null ? new String[0] : new String[] {Long.toString(promise.toMillis())};
+        return Running.holder(DEADLINE, List.of(), beacon, beating).process();
     }
 
     static void kill9(Process p) throws InterruptedException {
@@ -68,30 +51,12 @@ final class Fixtures {
 
     /** Polls until the condition holds, failing with the last value seen after the deadline. */
     static <T> T await(String what, Supplier<T> observe, Predicate<T> condition) {
-        long deadline = System.nanoTime() + DEADLINE.toNanos();
-        T last = observe.get();
-        while (!condition.test(last)) {
-            if (System.nanoTime() - deadline > 0) {
-                throw new AssertionError(what + ": still " + last + " after " + DEADLINE);
-            }
-            Thread.onSpinWait();
-            last = observe.get();
-        }
-        return last;
+        return Await.until(what, observe, condition, DEADLINE);
     }
 
     /** As {@link #await}, resting a millisecond between looks: for conditions that take a while. */
     static <T> T awaitGently(String what, Supplier<T> observe, Predicate<T> condition) {
-        long deadline = System.nanoTime() + DEADLINE.toNanos();
-        T last = observe.get();
-        while (!condition.test(last)) {
-            if (System.nanoTime() - deadline > 0) {
-                throw new AssertionError(what + ": still " + last + " after " + DEADLINE);
-            }
-            java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
-            last = observe.get();
-        }
-        return last;
+        return Await.until(what, observe, condition, DEADLINE, Duration.ofMillis(1));
     }
 
     static List<String> lines(String s) {

@@ -4,15 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lifeline.Probe;
 import dev.lifeline.Status;
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
+import dev.lifeline.testkit.Await;
+import dev.lifeline.testkit.Running;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
@@ -28,24 +24,9 @@ final class Fixtures {
      * A holder of {@code beacon} in its own JVM, beating with {@code promise} if given; returns
      * once it has said it holds the beacon.
      */
-    static Process holder(Path beacon, Duration promise) throws Exception {
-        List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElseThrow(),
-                "--enable-native-access=ALL-UNNAMED", "-XX:TieredStopAtLevel=1",
-                "-cp", System.getProperty("java.class.path"), Holder.class.getName(), beacon.toString()));
-        if (promise != null) {
-            command.add(Long.toString(promise.toMillis()));
-        }
-        Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-        BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-        String line = CompletableFuture.supplyAsync(() -> {
-            try {
-                return out.readLine();
-            } catch (IOException e) {
-                return null;
-            }
-        }).get(DEADLINE.toSeconds(), TimeUnit.SECONDS);
-        assertThat(line).as("the holder's first line").isEqualTo("held");
-        return p;
+    static Process holder(Path beacon, Duration promise) {
+        String[] beating = promise == null ? new String[0] : new String[] {Long.toString(promise.toMillis())};
+        return Running.holder(DEADLINE, List.of("-XX:TieredStopAtLevel=1"), beacon, beating).process();
     }
 
     /** SIGKILL, then wait until the process is gone. */
@@ -56,16 +37,7 @@ final class Fixtures {
 
     /** Polls until the condition holds, failing with the last value seen after the deadline. */
     static <T> T await(String what, Supplier<T> observe, Predicate<T> condition) {
-        long deadline = System.nanoTime() + DEADLINE.toNanos();
-        T last = observe.get();
-        while (!condition.test(last)) {
-            if (System.nanoTime() - deadline > 0) {
-                throw new AssertionError(what + ": still " + last + " after " + DEADLINE);
-            }
-            Thread.onSpinWait();
-            last = observe.get();
-        }
-        return last;
+        return Await.until(what, observe, condition, DEADLINE);
     }
 
     /** Polls the beacon at {@code path} until it is in {@code state}; returns that status. */
