@@ -68,7 +68,10 @@ public final class Main {
                 System.err.println(refused);
                 System.exit(LAUNCHER_ANSWERS.equals(System.getProperty(LAUNCHER_PROPERTY)) ? forLauncher(EXIT_USAGE) : EXIT_USAGE);
             }
-            int fast = FastCheck.run(args);
+            int fast = FastHelp.run(args);
+            if (fast < 0) {
+                fast = FastCheck.run(args);
+            }
             code = fast >= 0 ? fast : commandLine().execute(args);
         } catch (Throwable t) {
             // Anything that escapes, an Error included (out of memory, a class that failed to load),
@@ -112,13 +115,18 @@ public final class Main {
 
         @Override
         public String[] getVersion() {
-            String version = Main.class.getPackage().getImplementationVersion();
-            return new String[] {
-                "lifeline " + (version != null ? version : "(unknown version: not run from the lifeline-cli jar)"),
-                "Java " + Runtime.version() + " (" + System.getProperty("java.vendor") + "), "
-                        + System.getProperty("os.name") + " " + System.getProperty("os.arch"),
-            };
+            return version();
         }
+    }
+
+    /** The lines of {@code --version}: this build's version, and the Java runtime it runs on. */
+    static String[] version() {
+        String version = Main.class.getPackage().getImplementationVersion();
+        return new String[] {
+            "lifeline " + (version != null ? version : "(unknown version: not run from the lifeline-cli jar)"),
+            "Java " + Runtime.version() + " (" + System.getProperty("java.vendor") + "), "
+                    + System.getProperty("os.name") + " " + System.getProperty("os.arch"),
+        };
     }
 
     /**
