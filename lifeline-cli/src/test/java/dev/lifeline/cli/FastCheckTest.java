@@ -44,6 +44,8 @@ class FastCheckTest {
             assertThat(loaded).as(String.join(" ", args) + ": classes of picocli, serve or Prometheus")
                     .noneMatch(line -> line.contains(" picocli.") || line.contains(" dev.lifeline.serve.")
                             || line.contains(" io.prometheus."));
+            // System.exit's own logging (a System.Logger, found by a service lookup over every jar).
+            assertThat(loaded).as(String.join(" ", args) + ": the JDK's logging").noneMatch(line -> line.contains(" jdk.internal.logger."));
         }
     }
 
