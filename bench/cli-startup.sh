@@ -7,7 +7,9 @@
 #
 # each run in interleaved pairs with an empty `main` (bench's EmptyMain, a Main that returns) on the
 # same runtime with the same start-up flags (-XX:TieredStopAtLevel=1 -XX:+UseSerialGC
-# -XX:-UsePerfData, the JDK's default CDS archive): the pair's two runs follow each other, in
+# -XX:-UsePerfData) and an AOT cache of its own, trained on that runtime (the jlinked runtime has
+# no default CDS archive, and an empty JVM without one would flatter every ratio): the pair's two
+# runs follow each other, in
 # alternating order, so that both see the same machine; the ratio is taken within each pair and its
 # median reported, with the medians of the wall times and of the CPU time (user + system) each run
 # used. Also timed: the same check without the launcher (the java command line bin/lifeline runs),
@@ -96,6 +98,17 @@ read -r -t 60 line <"$work/holder.out" || { echo 'bench/cli-startup.sh: the hold
 [[ $line == holding* ]] || { echo "bench/cli-startup.sh: the holder said: $line" >&2; exit 1; }
 mkfifo -m 600 -- "$beacons/dead"
 
+# The empty JVM: EmptyMain in a jar (an AOT cache takes no class directory), with a cache of its own
+# per runtime, trained by running it.
+"$jdk/bin/jar" --create --file "$work/empty.jar" -C "$classes" dev/lifeline/bench/EmptyMain.class
+for t in dist clone; do
+    java=$home/runtime/bin/java
+    [[ $t == dist ]] || java=$jdk/bin/java
+    "$java" -XX:AOTCacheOutput="$work/empty-$t.aot" -Xlog:aot*=off -Xlog:cds*=off "${flags[@]}" -cp "$work/empty.jar" \
+        dev.lifeline.bench.EmptyMain >"$work/empty-$t.log" 2>&1
+    [[ -s $work/empty-$t.aot ]] || { cat "$work/empty-$t.log" >&2; echo "bench/cli-startup.sh: no AOT cache for the empty JVM on $java" >&2; exit 1; }
+done
+
 # An s6 service: its run script says "up" on a FIFO, which s6-supervise starts only once it holds
 # its lock, so s6-svok's answer is settled when the line arrives.
 svc=$work/svc
@@ -123,7 +136,8 @@ for t in dist clone; do
         cmd=$root/lifeline java=$jdk/bin/java
         "$cmd" check --quiet "$beacons/live" || { echo 'bench/cli-startup.sh: ./lifeline does not see the beacon alive' >&2; exit 1; }
     fi
-    empty=$(IFS=$'\t'; echo "${java}${IFS}${flags[*]}${IFS}-cp${IFS}${classes}${IFS}dev.lifeline.bench.EmptyMain")
+    empty_flags=(-XX:AOTCache="$work/empty-$t.aot" -Xlog:aot*=off -Xlog:cds*=off "${flags[@]}")
+    empty=$(IFS=$'\t'; echo "${java}${IFS}${empty_flags[*]}${IFS}-cp${IFS}$work/empty.jar${IFS}dev.lifeline.bench.EmptyMain")
     add $t 'check PATH (alive)' 0 "$empty" "$cmd" check "$beacons/live"
     add $t 'check PATH (dead)' 1 "$empty" "$cmd" check "$beacons/dead"
     add $t 'status DIR (1 alive, 1 dead)' 1 "$empty" "$cmd" status "$beacons"
@@ -136,7 +150,10 @@ for t in dist clone; do
             --enable-native-access=ALL-UNNAMED)
         add $t 'check PATH (dead), java without the launcher' 1 "$empty" "$java" "${direct[@]}" \
             -cp "$home/app/lifeline-cli.jar" dev.lifeline.cli.Main check "$beacons/dead"
-        add $t 'empty JVM against itself (noise floor)' 0 "$empty" "$java" "${flags[@]}" -cp "$classes" dev.lifeline.bench.EmptyMain
+        add $t 'empty JVM against itself (noise floor)' 0 "$empty" "$java" "${empty_flags[@]}" -cp "$work/empty.jar" \
+            dev.lifeline.bench.EmptyMain
+        add $t 'empty JVM without an AOT cache or CDS archive' 0 "$empty" "$java" "${flags[@]}" -cp "$work/empty.jar" \
+            dev.lifeline.bench.EmptyMain
         add $t 's6-svok (supervised service)' 0 "$empty" "$(command -v s6-svok)" "$svc"
     fi
 done
