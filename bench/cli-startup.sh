@@ -148,7 +148,8 @@ for t in dist clone; do
         # What bin/lifeline runs for check, without the launcher (bash, the locale block, the child).
         direct=(-XX:AOTCache="$home/app/lifeline.aot" -Xlog:aot*=off -Xlog:cds*=off "${flags[@]}"
             --enable-native-access=ALL-UNNAMED)
-        add $t 'check PATH (dead), java without the launcher' 1 "$empty" "$java" "${direct[@]}" \
+        direct=(-Dlifeline.launcher=answers -Xint "${direct[@]}")
+        add $t 'check PATH (dead), java without the launcher' 201 "$empty" "$java" "${direct[@]}" \
             -cp "$home/app/lifeline-cli.jar" dev.lifeline.cli.Main check "$beacons/dead"
         add $t 'empty JVM against itself (noise floor)' 0 "$empty" "$java" "${empty_flags[@]}" -cp "$work/empty.jar" \
             dev.lifeline.bench.EmptyMain
