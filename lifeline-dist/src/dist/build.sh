@@ -65,21 +65,22 @@ install -m 755 -- "$here/lifeline" "$stage/bin/lifeline"
 install -m 644 -- "$here/../../../lifeline-cli/src/main/launcher/launch.bash" "$stage/app/launch.bash"
 
 # The AOT cache, trained on the jlinked runtime itself (a cache fits only the runtime that made
-# it), with the flags bin/lifeline runs with, by a JSON check of a FIFO this script holds open.
+# it), with the flags bin/lifeline runs with, by the CLI's Training: the paths check, status, wait,
+# --help and --version take, on a FIFO this script holds open (live) and one nobody holds (dead).
 echo "build.sh: training the start-up cache"
 flags=$(sed -n 's/^ *-XX:TieredStopAtLevel/-XX:TieredStopAtLevel/p' "$here/lifeline" | sed 's/ *[\\)]$//')
 [[ $flags == -XX:TieredStopAtLevel=* ]] || { echo "build.sh: cannot read the JVM flags from $here/lifeline" >&2; exit 1; }
 tmp=$(mktemp -d)
 trap 'exec 3>&-; rm -rf -- "$tmp"' EXIT
-mkfifo -m 600 -- "$tmp/training.beacon"
-exec 3<>"$tmp/training.beacon"
+mkdir -m 700 -- "$tmp/training"
+mkfifo -m 600 -- "$tmp/training/live" "$tmp/training/dead"
+exec 3<>"$tmp/training/live"
 # shellcheck disable=SC2086 # $flags is a list of options, split on purpose
 "$stage/runtime/bin/java" -XX:AOTCacheOutput="$stage/app/lifeline.aot" -Xlog:aot*=off -Xlog:cds*=off \
-    $flags -cp "$stage/app/lifeline-cli.jar" dev.lifeline.cli.Main check --json "$tmp/training.beacon" \
-    3>&- >"$tmp/training.out" 2>&1 || true
-grep -q '"status":"alive"' "$tmp/training.out" && [[ -s $stage/app/lifeline.aot ]] || {
+    $flags -cp "$stage/app/lifeline-cli.jar" dev.lifeline.cli.Training "$tmp/training" \
+    3>&- >"$tmp/training.out" 2>&1 && [[ -s $stage/app/lifeline.aot ]] || {
     cat -- "$tmp/training.out" >&2
-    echo "build.sh: the training run did not check the live FIFO as alive, or wrote no cache" >&2
+    echo "build.sh: the training run did not answer as it must, or wrote no cache" >&2
     exit 1
 }
 exec 3>&-

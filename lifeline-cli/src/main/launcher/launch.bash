@@ -43,7 +43,12 @@ esac
 # for 150): anything else is a failure, reported as 4. The child starts with the caller's signal
 # dispositions (a background job of this script would otherwise ignore SIGINT and SIGQUIT), and
 # the signals this script gets are passed on to it.
-( trap - INT QUIT; exec "$java" -Dlifeline.launcher=answers "${jvm_flags[@]}" -cp "$classpath" dev.lifeline.cli.Main "$@" ) &
+# -Xint: these commands answer after little work, and the C1 compiler's thread competed with them
+# for the CPU (it compiles what linking the native calls runs): side by side on a loaded 2-core
+# machine, a dead check took 170 ms of CPU interpreted against 277 with C1, and no more wall time
+# (bench/results/2026-12-04/cli-startup.md). The AOT cache, trained with C1's flags, fits as it is.
+# The holders and the other commands keep C1 (exec above).
+( trap - INT QUIT; exec "$java" -Dlifeline.launcher=answers -Xint "${jvm_flags[@]}" -cp "$classpath" dev.lifeline.cli.Main "$@" ) &
 child=$!
 for signal in HUP INT QUIT TERM; do
     trap "kill -$signal $child 2>/dev/null" "$signal"

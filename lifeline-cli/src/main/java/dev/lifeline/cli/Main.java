@@ -56,16 +56,44 @@ public final class Main {
     static final String LAUNCHER_PROPERTY = "lifeline.launcher";
     static final String LAUNCHER_ANSWERS = "answers";
 
-    /** Runs the command line and exits with its code. */
+    /**
+     * Runs the command line and exits with its code. A command that picocli ran exits through
+     * {@link System#exit}, which runs the shutdown hooks (hold, run, serve and demo register some).
+     * The fast paths ({@link FastHelp}, {@link FastCheck}: help, version, check, status, wait)
+     * register none, and end with {@link Runtime#halt} once stdout and stderr are flushed:
+     * {@code System.exit} first asks for a {@code System.Logger} (the JDK's logging of
+     * {@code Runtime.exit}), which loads some 400 classes and looks for a logging service in every
+     * jar on the class path, on each call of a command a probe may run every few seconds.
+     */
     public static void main(String[] args) {
+        int code = run(args);
+        int exit = LAUNCHER_ANSWERS.equals(System.getProperty(LAUNCHER_PROPERTY)) ? forLauncher(code) : code;
+        if (fastPathRan) {
+            System.out.flush();
+            System.err.flush();
+            Runtime.getRuntime().halt(exit);
+        }
+        System.exit(exit);
+    }
+
+    /** Whether {@link #run} answered through a fast path, which registers no shutdown hook. */
+    private static boolean fastPathRan;
+
+    /** Runs the command line and returns its exit code; {@link Training} runs it too. */
+    static int run(String[] args) {
         int code;
+        fastPathRan = false;
         try {
             String refused = Arguments.refusal(args);
             if (refused != null) {
                 System.err.println(refused);
-                System.exit(LAUNCHER_ANSWERS.equals(System.getProperty(LAUNCHER_PROPERTY)) ? forLauncher(EXIT_USAGE) : EXIT_USAGE);
+                return EXIT_USAGE;
             }
-            int fast = FastCheck.run(args);
+            int fast = FastHelp.run(args);
+            if (fast < 0) {
+                fast = FastCheck.run(args);
+            }
+            fastPathRan = fast >= 0;
             code = fast >= 0 ? fast : commandLine().execute(args);
         } catch (Throwable t) {
             // Anything that escapes, an Error included (out of memory, a class that failed to load),
@@ -80,7 +108,7 @@ public final class Main {
                 // nothing more can be said; the exit code still says "unknown"
             }
         }
-        System.exit(LAUNCHER_ANSWERS.equals(System.getProperty(LAUNCHER_PROPERTY)) ? forLauncher(code) : code);
+        return code;
     }
 
     /**
@@ -109,12 +137,17 @@ public final class Main {
 
         @Override
         public String[] getVersion() {
-            String version = Main.class.getPackage().getImplementationVersion();
-            return new String[] {
-                "lifeline " + (version != null ? version : "(unknown version: not run from the lifeline-cli jar)"),
-                "Java " + Runtime.version() + " (" + System.getProperty("java.vendor") + "), "
-                        + System.getProperty("os.name") + " " + System.getProperty("os.arch"),
-            };
+            return version();
         }
+    }
+
+    /** The lines of {@code --version}: this build's version, and the Java runtime it runs on. */
+    static String[] version() {
+        String version = Main.class.getPackage().getImplementationVersion();
+        return new String[] {
+            "lifeline " + (version != null ? version : "(unknown version: not run from the lifeline-cli jar)"),
+            "Java " + Runtime.version() + " (" + System.getProperty("java.vendor") + "), "
+                    + System.getProperty("os.name") + " " + System.getProperty("os.arch"),
+        };
     }
 }

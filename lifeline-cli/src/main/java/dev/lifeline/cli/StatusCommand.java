@@ -67,14 +67,20 @@ public final class StatusCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
+        return run(paths, paths.isEmpty() ? List.of() : Operands.given(spec, paths.size()), json,
+                spec.commandLine().getOut(), spec.commandLine().getErr());
+    }
+
+    /**
+     * The whole command, once its arguments are known ({@code given}: the operands as typed, for
+     * their trailing slash): {@link FastCheck} comes here too.
+     */
+    static int run(List<Path> paths, List<String> given, boolean json, PrintWriter out, PrintWriter err) {
         int worst = Answers.EXIT_ALIVE;
         List<Target> targets = new ArrayList<>();
         if (paths.isEmpty()) {
             worst = list(BeaconDirectory.current(), targets, err, worst);
         } else {
-            List<String> given = Operands.given(spec, paths.size());
             for (int i = 0; i < paths.size(); i++) {
                 Path path = paths.get(i);
                 if (Operands.isDirectory(path, given.get(i)) && !Target.of(path).isService()) {
@@ -209,7 +215,7 @@ public final class StatusCommand implements Callable<Integer> {
         return (nanos + 500) / 1000;
     }
 
-    String json(Row row) {
+    static String json(Row row) {
         StringBuilder suffix = new StringBuilder();
         if (row.owner() != null) {
             StatusJson.appendMember(suffix.append(','), "owner", row.owner());

@@ -81,8 +81,15 @@ public final class WaitCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
+        return run(path, event.dead, timeout, output, spec.commandLine().getOut(), spec.commandLine().getErr());
+    }
+
+    /**
+     * The whole command, once its arguments are known ({@code dead}: --dead, else --alive; {@code
+     * timeout}: null for ever): {@link FastCheck} comes here too.
+     */
+    static int run(Path path, boolean dead, Duration timeout, CheckCommand.Output output, PrintWriter out,
+            PrintWriter err) throws InterruptedException {
         String what = "wait for " + Main.show(path);
         Probe probe;
         try {
@@ -90,20 +97,20 @@ public final class WaitCommand implements Callable<Integer> {
         } catch (UnsupportedOperationException | IllegalArgumentException | IllegalCallerException e) {
             return Answers.cannotCheck(out, err, output, what, path, e);
         }
-        Status status = event.dead ? awaitDeath(probe) : awaitAlive(probe);
+        Status status = dead ? awaitDeath(probe, timeout) : awaitAlive(probe, timeout);
         Instant now = Instant.now();
         if (status.state() == Status.State.UNKNOWN) {
             Answers.unknown(err, what, status);
         }
         return Answers.answer(out, err, output, what, Answers.human(status, now), status.toJson(),
-                exitCode(status.state()));
+                exitCode(dead, status.state()));
     }
 
-    private Status awaitDeath(Probe probe) throws InterruptedException {
+    private static Status awaitDeath(Probe probe, Duration timeout) throws InterruptedException {
         return timeout != null ? probe.awaitDeath(timeout) : join(probe.onDeath());
     }
 
-    private Status awaitAlive(Probe probe) throws InterruptedException {
+    private static Status awaitAlive(Probe probe, Duration timeout) throws InterruptedException {
         // A FIFO that is not there yet is worth waiting for; a regular file, a permission denied,
         // is an answer to give now, as --dead gives it, not a start to wait for ever.
         Status now = probe.check();
@@ -123,11 +130,11 @@ public final class WaitCommand implements Callable<Integer> {
     }
 
     /** What the final status means for the event waited for. */
-    private int exitCode(Status.State state) {
+    private static int exitCode(boolean dead, Status.State state) {
         return switch (state) {
             case UNKNOWN -> Main.EXIT_UNKNOWN;
-            case DEAD, ABSENT -> event.dead ? EXIT_HAPPENED : EXIT_TIMED_OUT;
-            case ALIVE, HUNG -> event.alive ? EXIT_HAPPENED : EXIT_TIMED_OUT;
+            case DEAD, ABSENT -> dead ? EXIT_HAPPENED : EXIT_TIMED_OUT;
+            case ALIVE, HUNG -> dead ? EXIT_TIMED_OUT : EXIT_HAPPENED;
         };
     }
 }

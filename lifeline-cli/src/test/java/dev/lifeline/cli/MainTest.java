@@ -71,7 +71,7 @@ class MainTest {
                 .filter(entry -> !entry.contains("picocli"))
                 .collect(java.util.stream.Collectors.joining(java.io.File.pathSeparator));
         Running.Result r = Cli.run(java.util.List.of(Cli.javaBinary(), "--enable-native-access=ALL-UNNAMED", "-cp", classPath,
-                Main.class.getName(), "status", "/x"), null, java.util.Map.of());
+                Main.class.getName(), "watch", "/x"), null, java.util.Map.of());
         assertThat(r.exitCode()).as(r.toString()).isEqualTo(4);
         assertThat(r.stderr()).startsWith("lifeline: unexpected error: java.lang.NoClassDefFoundError: picocli/CommandLine");
     }

@@ -1,0 +1,54 @@
+package dev.lifeline.cli;
+
+import java.io.OutputStream;
+import java.io.PrintStream;
+
+/**
+ * The training run of the JDK's AOT cache ({@code java -XX:AOTCacheOutput=... Training DIR}): in one
+ * JVM, the paths that {@code check}, {@code status}, {@code wait}, {@code --help} and
+ * {@code --version} take, so that the cache holds the classes each loads and links, and the
+ * lambda forms and call sites each resolves. DIR holds {@code live}, a FIFO the caller holds open
+ * for reading, and {@code dead}, one nobody holds. The commands' output is discarded; exits 0
+ * if the checks answered as they must (live alive, dead dead), else 1 with a line on stderr.
+ * Run by the dist build (build.sh) and by the source tree's ./lifeline when it makes its cache.
+ */
+public final class Training {
+    private Training() {
+    }
+
+    public static void main(String[] args) {
+        String dir = args[0];
+        String live = dir + "/live";
+        String dead = dir + "/dead";
+        PrintStream out = System.out;
+        PrintStream err = System.err;
+        PrintStream discard = new PrintStream(OutputStream.nullOutputStream());
+        int[] codes;
+        try {
+            System.setOut(discard);
+            System.setErr(discard);
+            codes = new int[] {
+                Main.run(new String[] {"check", live}),
+                Main.run(new String[] {"check", dead}),
+                Main.run(new String[] {"check", "--json", live}),
+                Main.run(new String[] {"check", "--json", dead}),
+                Main.run(new String[] {"check", "-q", dir + "/absent"}),
+                Main.run(new String[] {"status", dir}),
+                Main.run(new String[] {"status", "--json", dir}),
+                Main.run(new String[] {"wait", "--dead", dead}),
+                Main.run(new String[] {"--help"}),
+                Main.run(new String[] {"--version"}),
+                Main.run(new String[] {"check", "--help"}),
+            };
+        } finally {
+            System.setOut(out);
+            System.setErr(err);
+        }
+        int[] expected = {0, 1, 0, 1, 3, 1, 1, 0, 0, 0, 0};
+        if (!java.util.Arrays.equals(codes, expected)) {
+            System.err.println("lifeline training: exit codes " + java.util.Arrays.toString(codes) + ", expected "
+                    + java.util.Arrays.toString(expected) + " (is " + live + " held?)");
+            System.exit(1);
+        }
+    }
+}
