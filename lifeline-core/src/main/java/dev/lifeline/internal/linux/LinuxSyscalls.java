@@ -22,6 +22,10 @@ import java.lang.invoke.MethodHandle;
  * that a command which checks one path links only {@code open}, {@code statx} and {@code close}.
  * No call uses {@code Linker.Option.critical}: open and close may block in the kernel (a FUSE file
  * system, say).
+ *
+ * <p>Each call is spelled out with its own EINTR loop, alike as they look: {@code invokeExact}
+ * needs each handle's exact type, and a shared loop would take a lambda, which the interpreter (the
+ * CLI's checks run interpreted) allocates on every call, where a check must allocate nothing.
  */
 final class LinuxSyscalls implements Syscalls {
     private static final int PROBE_FLAGS = Abi.O_WRONLY | Abi.O_NONBLOCK | Abi.O_CLOEXEC | Abi.O_NOCTTY;
