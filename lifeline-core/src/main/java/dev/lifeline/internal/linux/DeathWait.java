@@ -6,7 +6,6 @@ import dev.lifeline.internal.posix.Errno;
 import dev.lifeline.internal.posix.Fifos;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**

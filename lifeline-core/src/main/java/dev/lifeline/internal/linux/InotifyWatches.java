@@ -167,8 +167,11 @@ final class InotifyWatches {
             if (Files.isDirectory(f.dir)) {
                 Dir dir = dir(absolute, key(absolute));
                 if (!watch(s, dir)) {
+                    // No inotify instance, or not ours to watch: listed once now, as what can be
+                    // had, though what is made in it later goes unseen.
                     release(dir);
-                    return; // not ours to watch: nothing will come of it
+                    sink.directoryAppeared(f.id);
+                    return;
                 }
                 stopWaiting(f);
                 dir.followers.add(f);
