@@ -128,7 +128,7 @@ public final class Handover {
         if (ProcessHandle.current().pid() != 1 || exit.isDone()) {
             return false;
         }
-        Thread.ofPlatform().daemon().name("lifeline-init-reaper").start(() -> PLATFORM.reapAllBut(pid));
+        Waiting.daemon("lifeline-init-reaper", () -> PLATFORM.reapAllBut(pid)).start();
         return true;
     }
 

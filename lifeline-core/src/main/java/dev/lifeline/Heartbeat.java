@@ -1,5 +1,6 @@
 package dev.lifeline;
 
+import dev.lifeline.internal.Waiting;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
@@ -45,7 +46,7 @@ public final class Heartbeat implements AutoCloseable {
         }
         this.periodNanos = promise.toNanos() / 3;
         this.healthy = Objects.requireNonNull(healthy, "healthy");
-        this.thread = Thread.ofPlatform().daemon().name("lifeline-heartbeat " + beacon.path()).unstarted(this::run);
+        this.thread = Waiting.daemon("lifeline-heartbeat " + beacon.path(), this::run);
     }
 
     /**

@@ -5,6 +5,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
 /**
@@ -13,10 +14,22 @@ import java.util.function.Supplier;
  * kernel never holds a thread of the caller's pools.
  */
 public final class Waiting {
+    private static final AtomicLong THREADS = new AtomicLong();
     private static final ExecutorService POOL = Executors.newCachedThreadPool(
-            Thread.ofPlatform().daemon().name("lifeline-wait-", 0).factory());
+            task -> daemon("lifeline-wait-" + THREADS.getAndIncrement(), task));
 
     private Waiting() {
+    }
+
+    /**
+     * A platform thread named {@code name}, a daemon, not started: what
+     * {@code Thread.ofPlatform().daemon().name(name).unstarted(task)} makes on Java 21+, written so
+     * that Java 17 has it too.
+     */
+    public static Thread daemon(String name, Runnable task) {
+        Thread thread = new Thread(task, name);
+        thread.setDaemon(true);
+        return thread;
     }
 
     /** Runs {@code task} on one of lifeline's threads. */
