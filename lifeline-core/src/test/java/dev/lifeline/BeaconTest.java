@@ -3,6 +3,7 @@ package dev.lifeline;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.lifeline.testkit.Pool;
 import dev.lifeline.testkit.Running;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -12,8 +13,6 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -95,7 +94,7 @@ class BeaconTest {
         }
         // Many racing first holders: one FIFO, no stray temporary, every one of them holding it.
         List<Beacon> beacons = new ArrayList<>();
-        try (ExecutorService pool = Executors.newFixedThreadPool(8)) {
+        try (Pool pool = Pool.fixed(8)) {
             List<Future<Beacon>> all = new ArrayList<>();
             CountDownLatch go = new CountDownLatch(1);
             for (int i = 0; i < 8; i++) {
@@ -165,7 +164,7 @@ class BeaconTest {
         Beacon beacon = Beacon.open(path);
         int before = Processes.openDescriptors();
         CountDownLatch go = new CountDownLatch(1);
-        try (ExecutorService pool = Executors.newFixedThreadPool(8)) {
+        try (Pool pool = Pool.fixed(8)) {
             List<Future<?>> all = new ArrayList<>();
             for (int i = 0; i < 8; i++) {
                 all.add(pool.submit(() -> {

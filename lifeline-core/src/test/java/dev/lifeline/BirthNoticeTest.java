@@ -124,7 +124,7 @@ class BirthNoticeTest {
         long total = 0;
         for (Thread t : Thread.getAllStackTraces().keySet()) {
             if (t.getName().startsWith("lifeline-wait-")) {
-                total += THREADS.getThreadCpuTime(t.threadId());
+                total += THREADS.getThreadCpuTime(t.getId());
             }
         }
         return total;

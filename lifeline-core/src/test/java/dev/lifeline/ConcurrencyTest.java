@@ -2,6 +2,7 @@ package dev.lifeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.lifeline.testkit.Pool;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -9,8 +10,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -46,7 +45,7 @@ class ConcurrencyTest {
         AtomicInteger judgedAlive = new AtomicInteger();
         AtomicInteger judgedNotAlive = new AtomicInteger();
 
-        try (ExecutorService pool = Executors.newFixedThreadPool(CHECKERS * 2 + 1)) {
+        try (Pool pool = Pool.fixed(CHECKERS * 2 + 1)) {
             List<Future<?>> checkers = new ArrayList<>();
             for (int t = 0; t < CHECKERS * 2; t++) {
                 boolean own = t % 2 == 1; // half share one Probe, half each have their own
@@ -127,7 +126,7 @@ class ConcurrencyTest {
         AtomicInteger refused = new AtomicInteger();
         ConcurrentLinkedQueue<String> wrong = new ConcurrentLinkedQueue<>();
         int rounds = 400;
-        try (ExecutorService pool = Executors.newFixedThreadPool(4)) {
+        try (Pool pool = Pool.fixed(4)) {
             List<Future<?>> racers = new ArrayList<>();
             for (int t = 0; t < 4; t++) {
                 racers.add(pool.submit(() -> {

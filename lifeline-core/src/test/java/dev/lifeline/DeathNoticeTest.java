@@ -13,6 +13,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledForJreRange;
+import org.junit.jupiter.api.condition.JRE;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Knowing the moment a holder dies, from the kernel, without polling. */
@@ -134,12 +136,15 @@ class DeathNoticeTest {
         }
     }
 
+    /** Virtual threads exist from Java 21 (made by reflection: the tests are compiled for 17). */
     @Test
+    @EnabledForJreRange(min = JRE.JAVA_21, disabledReason = "virtual threads exist from Java 21")
     void virtualThreadsWaitWithoutPinningTheirCarriers() throws Exception {
         Path path = dir.resolve("b");
         Probe probe = Probe.of(path);
         Beacon beacon = Beacon.open(path);
-        try (ExecutorService virtual = Executors.newVirtualThreadPerTaskExecutor()) {
+        ExecutorService virtual = (ExecutorService) Executors.class.getMethod("newVirtualThreadPerTaskExecutor").invoke(null);
+        try (AutoCloseable closing = (AutoCloseable) virtual) {
             List<Future<Status>> waiting = new ArrayList<>();
             int carriers = Runtime.getRuntime().availableProcessors();
             for (int i = 0; i < carriers * 4; i++) {

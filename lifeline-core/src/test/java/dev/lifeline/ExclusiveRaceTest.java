@@ -58,7 +58,7 @@ class ExclusiveRaceTest {
         AtomicBoolean racing = new AtomicBoolean(true);
         ConcurrentLinkedQueue<Sample> samples = new ConcurrentLinkedQueue<>();
         AtomicInteger lockSamples = new AtomicInteger();
-        Thread sampler = Thread.ofPlatform().start(() -> {
+        Thread sampler = new Thread(() -> {
             byte[] buffer = new byte[1 << 20];
             while (racing.get()) {
                 long from = System.nanoTime();
@@ -80,6 +80,7 @@ class ExclusiveRaceTest {
                 }
             }
         });
+        sampler.start();
         List<Holding> holdings = new ArrayList<>();
         int refused = 0;
         try {

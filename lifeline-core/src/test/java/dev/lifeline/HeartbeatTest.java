@@ -181,7 +181,7 @@ class HeartbeatTest {
         Probe probe = Probe.of(path);
         AtomicLong progress = new AtomicLong();
         AtomicBoolean working = new AtomicBoolean(true);
-        Thread worker = Thread.ofPlatform().start(() -> {
+        Thread worker = new Thread(() -> {
             while (!Thread.currentThread().isInterrupted()) {
                 if (working.get()) {
                     progress.incrementAndGet();
@@ -189,6 +189,7 @@ class HeartbeatTest {
                 Thread.onSpinWait();
             }
         });
+        worker.start();
         try (Beacon beacon = Beacon.open(path);
                 Heartbeat heartbeat = Heartbeat.onProgress(beacon, Duration.ofMillis(150), progress::get)) {
             Processes.await("ALIVE with a promise", probe::check, s -> s.deadline().isPresent());

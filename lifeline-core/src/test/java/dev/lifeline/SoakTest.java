@@ -2,6 +2,7 @@ package dev.lifeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.lifeline.testkit.Pool;
 import dev.lifeline.testkit.Running;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -18,8 +19,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -255,7 +254,7 @@ class SoakTest {
             Slot slot = byPath.get(change.path());
             observations.add(new Observation("watcher", slot, change.status(), previous[0], nano, previous[1], wall));
             watcherLast.put(change.path(), change.status().state());
-        }); ExecutorService pool = Executors.newFixedThreadPool(PROBERS + slots.size())) {
+        }); Pool pool = Pool.fixed(PROBERS + slots.size())) {
             for (Slot slot : slots) {
                 lastDelivery.put(slot.path, new long[] {System.nanoTime(), System.currentTimeMillis()});
                 watcher.watch(slot.path);

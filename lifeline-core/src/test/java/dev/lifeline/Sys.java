@@ -1,18 +1,10 @@
 package dev.lifeline;
 
-import static java.lang.foreign.ValueLayout.ADDRESS;
-import static java.lang.foreign.ValueLayout.JAVA_INT;
-import static java.lang.foreign.ValueLayout.JAVA_LONG;
-
-import java.lang.foreign.Arena;
-import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
-import java.lang.foreign.MemoryLayout;
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.StructLayout;
-import java.lang.foreign.ValueLayout;
-import java.lang.invoke.MethodHandle;
-import java.lang.invoke.VarHandle;
+import com.sun.jna.LastErrorException;
+import com.sun.jna.Library;
+import com.sun.jna.Native;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.Charset;
 import java.nio.file.Path;
 import java.util.Map;
@@ -21,7 +13,9 @@ import java.util.Map;
  * The few system calls the property tests need to build and judge their worlds, made here with
  * the test's own bindings rather than lifeline's internal ones: the ground truth must not come
  * from the code under test. Java alone cannot make a FIFO or a device node, hold a FIFO's read end
- * without blocking, or tell errno apart from an exception message.
+ * without blocking, or tell errno apart from an exception message. The bindings are JNA's
+ * interface mapping, on every JDK the tests run on (17 and 25): neither lifeline's FFM backend nor
+ * its JNA one (which maps functions of its own, its own way).
  */
 final class Sys {
     static final int ENOENT = 2;
@@ -55,31 +49,28 @@ final class Sys {
     private static final int AT_SYMLINK_NOFOLLOW = 0x100;
     private static final int STATX_BASIC_STATS = 0x7ff;
 
-    private static final Linker LINKER = Linker.nativeLinker();
-    private static final StructLayout CALL_STATE = Linker.Option.captureStateLayout();
-    private static final VarHandle ERRNO =
-            CALL_STATE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
     // As Java encodes file names: the same bytes name the same file as a java.nio Path does.
     private static final Charset JNU = Charset.forName(System.getProperty("sun.jnu.encoding", "UTF-8"));
 
-    private static final MethodHandle MKFIFO = link("mkfifo", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
-    // dev_t is 64 bits on both supported architectures.
-    private static final MethodHandle MKNOD = link("mknod", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_LONG));
-    private static final MethodHandle OPEN = LINKER.downcallHandle(LINKER.defaultLookup().find("open").orElseThrow(),
-            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT),
-            Linker.Option.captureCallState("errno"), Linker.Option.firstVariadicArg(2));
-    private static final MethodHandle CLOSE = link("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
-    private static final MethodHandle STATX =
-            link("statx", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, ADDRESS));
-    private static final MethodHandle GETEUID = LINKER.downcallHandle(
-            LINKER.defaultLookup().find("geteuid").orElseThrow(), FunctionDescriptor.of(JAVA_INT));
+    /** The C library's functions; LastErrorException carries errno. */
+    interface C extends Library {
+        int mkfifo(byte[] path, int mode) throws LastErrorException;
 
-    private Sys() {
+        int mknod(byte[] path, int mode, long dev) throws LastErrorException;
+
+        /** open(2) is variadic; on x86_64 and aarch64 Linux a third int is passed as a fixed one is. */
+        int open(byte[] path, int flags, int mode) throws LastErrorException;
+
+        int close(int fd) throws LastErrorException;
+
+        int statx(int dirfd, byte[] path, int flags, int mask, byte[] buf) throws LastErrorException;
+
+        int geteuid();
     }
 
-    private static MethodHandle link(String name, FunctionDescriptor descriptor) {
-        return LINKER.downcallHandle(LINKER.defaultLookup().find(name).orElseThrow(), descriptor,
-                Linker.Option.captureCallState("errno"));
+    private static final C LIBC = Native.load("c", C.class);
+
+    private Sys() {
     }
 
     static String errnoName(int errno) {
@@ -87,56 +78,44 @@ final class Sys {
     }
 
     static int geteuid() {
-        try {
-            return (int) GETEUID.invokeExact();
-        } catch (Throwable t) {
-            throw new AssertionError(t);
-        }
+        return LIBC.geteuid();
     }
 
     /** mkfifo(2): 0 or errno. The umask applies, as it does for any caller. */
     static int mkfifo(Path path, int mode) {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = arena.allocate(CALL_STATE);
-            int r = (int) MKFIFO.invokeExact(state, cString(arena, path), mode);
-            return r == 0 ? 0 : errno(state);
-        } catch (Throwable t) {
-            throw new AssertionError(t);
+        try {
+            LIBC.mkfifo(cString(path), mode);
+            return 0;
+        } catch (LastErrorException e) {
+            return e.getErrorCode();
         }
     }
 
     /** mknod(2) of a character device: 0 or errno. */
     static int mknodChar(Path path, int mode, int major, int minor) {
         long dev = ((long) major << 8) | minor; // glibc's makedev for numbers below 4096 and 256
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = arena.allocate(CALL_STATE);
-            int r = (int) MKNOD.invokeExact(state, cString(arena, path), S_IFCHR | mode, dev);
-            return r == 0 ? 0 : errno(state);
-        } catch (Throwable t) {
-            throw new AssertionError(t);
+        try {
+            LIBC.mknod(cString(path), S_IFCHR | mode, dev);
+            return 0;
+        } catch (LastErrorException e) {
+            return e.getErrorCode();
         }
     }
 
     /** open(2): the descriptor, or minus errno. */
     static int open(Path path, int flags) {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = arena.allocate(CALL_STATE);
-            int fd = (int) OPEN.invokeExact(state, cString(arena, path), flags, 0);
-            return fd >= 0 ? fd : -errno(state);
-        } catch (Throwable t) {
-            throw new AssertionError(t);
+        try {
+            return LIBC.open(cString(path), flags, 0);
+        } catch (LastErrorException e) {
+            return -e.getErrorCode();
         }
     }
 
     static void close(int fd) {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = arena.allocate(CALL_STATE);
-            int r = (int) CLOSE.invokeExact(state, fd);
-            if (r != 0) {
-                throw new AssertionError("close(" + fd + "): " + errnoName(errno(state)));
-            }
-        } catch (Throwable t) {
-            throw new AssertionError(t);
+        try {
+            LIBC.close(fd);
+        } catch (LastErrorException e) {
+            throw new AssertionError("close(" + fd + "): " + errnoName(e.getErrorCode()));
         }
     }
 
@@ -156,34 +135,26 @@ final class Sys {
     }
 
     static Stat stat(Path path, boolean follow) {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = arena.allocate(CALL_STATE);
-            MemorySegment buf = arena.allocate(256, 8);
-            int r = (int) STATX.invokeExact(state, AT_FDCWD, cString(arena, path),
-                    follow ? 0 : AT_SYMLINK_NOFOLLOW, STATX_BASIC_STATS, buf);
-            if (r != 0) {
-                return new Stat(errno(state), 0, 0, 0, 0);
-            }
-            // struct statx: uid at 20, mode (16 bits) at 28, ino at 32, dev major/minor at 136/140.
-            int uid = buf.get(ValueLayout.JAVA_INT, 20);
-            int mode = Short.toUnsignedInt(buf.get(ValueLayout.JAVA_SHORT, 28));
-            long ino = buf.get(ValueLayout.JAVA_LONG, 32);
-            long dev = ((long) buf.get(ValueLayout.JAVA_INT, 136) << 32) | buf.get(ValueLayout.JAVA_INT, 140);
-            return new Stat(0, mode, uid, ino, dev);
-        } catch (Throwable t) {
-            throw new AssertionError(t);
+        byte[] statx = new byte[256];
+        try {
+            LIBC.statx(AT_FDCWD, cString(path), follow ? 0 : AT_SYMLINK_NOFOLLOW, STATX_BASIC_STATS, statx);
+        } catch (LastErrorException e) {
+            return new Stat(e.getErrorCode(), 0, 0, 0, 0);
         }
+        // struct statx: uid at 20, mode (16 bits) at 28, ino at 32, dev major/minor at 136/140.
+        ByteBuffer buf = ByteBuffer.wrap(statx).order(ByteOrder.nativeOrder());
+        int uid = buf.getInt(20);
+        int mode = Short.toUnsignedInt(buf.getShort(28));
+        long ino = buf.getLong(32);
+        long dev = ((long) buf.getInt(136) << 32) | buf.getInt(140);
+        return new Stat(0, mode, uid, ino, dev);
     }
 
-    private static MemorySegment cString(Arena arena, Path path) {
+    /** The path's bytes as Java encodes them, and a NUL. */
+    private static byte[] cString(Path path) {
         byte[] bytes = path.toString().getBytes(JNU);
-        MemorySegment s = arena.allocate(bytes.length + 1L);
-        MemorySegment.copy(bytes, 0, s, ValueLayout.JAVA_BYTE, 0, bytes.length);
-        s.set(ValueLayout.JAVA_BYTE, bytes.length, (byte) 0);
+        byte[] s = new byte[bytes.length + 1];
+        System.arraycopy(bytes, 0, s, 0, bytes.length);
         return s;
-    }
-
-    private static int errno(MemorySegment state) {
-        return (int) ERRNO.get(state, 0L);
     }
 }

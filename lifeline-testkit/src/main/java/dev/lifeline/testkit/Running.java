@@ -50,12 +50,19 @@ public final class Running implements AutoCloseable {
         this.command = command;
         this.limit = limit;
         this.stdin = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
-        readers[0] = Thread.ofPlatform().daemon().name("stdout-" + process.pid()).start(() -> {
+        readers[0] = daemon("stdout-" + process.pid(), () -> {
             pump(process.getInputStream(), lines::add);
             lines.add(END);
         });
-        readers[1] = Thread.ofPlatform().daemon().name("stderr-" + process.pid())
-                .start(() -> pump(process.getErrorStream(), l -> stderr.append(l).append('\n')));
+        readers[1] = daemon("stderr-" + process.pid(), () -> pump(process.getErrorStream(), l -> stderr.append(l).append('\n')));
+    }
+
+    /** A started platform thread, a daemon (Thread.ofPlatform() is Java 21's). */
+    private static Thread daemon(String name, Runnable task) {
+        Thread thread = new Thread(task, name);
+        thread.setDaemon(true);
+        thread.start();
+        return thread;
     }
 
     private static void pump(InputStream stream, java.util.function.Consumer<String> sink) {
@@ -154,7 +161,7 @@ public final class Running implements AutoCloseable {
                 return new String(in.readAllBytes(), StandardCharsets.UTF_8);
             }
         });
-        Thread.ofPlatform().daemon().name("drain").start(task);
+        daemon("drain", task);
         return task;
     }
 
