@@ -48,13 +48,34 @@ final class Processes {
         Await.until(what, observe, condition, DEADLINE);
     }
 
-    /** The number of descriptors this process has open. */
+    /**
+     * The number of descriptors this process has open, but for those the JVM opens for a moment on
+     * threads of its own ({@link #isTheJvmsOwn}).
+     */
     static int openDescriptors() {
         try (var fds = Files.list(Path.of("/proc/self/fd"))) {
-            return (int) fds.count();
+            return (int) fds.filter(fd -> !isTheJvmsOwn(target(fd))).count();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** Where a descriptor of /proc/self/fd leads; "" once it is closed. */
+    private static String target(Path fd) {
+        try {
+            return Files.readSymbolicLink(fd).toString();
+        } catch (IOException closedMeanwhile) {
+            return "";
+        }
+    }
+
+    /**
+     * Whether a descriptor's file is one the JVM itself opens for a moment, at any time, on its own
+     * threads: the cgroup files its container support reads (JDK 17 reads the memory limit when
+     * it sizes its compiler threads). Never a file lifeline opens.
+     */
+    static boolean isTheJvmsOwn(String target) {
+        return target.startsWith("/sys/fs/cgroup/");
     }
 
     static boolean isRoot() {

@@ -279,6 +279,19 @@ class CentralBundleTest {
             assertThat(text(inherited(pom, parent, "issueManagement"), "url")).as("%s issueManagement", module)
                     .isEqualTo("https://github.com/lifeline-dev/lifeline/issues");
         }
+        // JNA, lifeline-core's backend on Java 17 to 21: optional in lifeline-core (nothing comes
+        // to users on 22+), a plain dependency of the starter (Boot users on 17 get it), its
+        // version managed by the parent POM, which is in the bundle.
+        Element coreJna = dependency(child(pom(unpacked, "lifeline-core"), "dependencies"), "net.java.dev.jna", "jna");
+        assertThat(text(coreJna, "optional")).as("JNA in lifeline-core's POM").isEqualTo("true");
+        assertThat(text(coreJna, "scope")).as("JNA's scope in lifeline-core's POM").isIn("", "compile");
+        Element starterJna = dependency(child(pom(unpacked, "lifeline-spring-boot-starter"), "dependencies"), "net.java.dev.jna", "jna");
+        assertThat(text(starterJna, "optional")).as("JNA in the starter's POM").isIn("", "false");
+        assertThat(text(starterJna, "scope")).as("JNA's scope in the starter's POM").isIn("", "compile");
+        Element managedJna = dependency(child(child(parent, "dependencyManagement"), "dependencies"), "net.java.dev.jna", "jna");
+        assertThat(text(managedJna, "version")).isEqualTo("${jna.version}");
+        assertThat(text(parent, "properties/jna.version")).as("the JNA version the parent POM manages").isEqualTo("5.19.1");
+
         // Inherited url and scm stay the project's: no artifactId appended for the modules.
         assertThat(parent.getAttribute("child.project.url.inherit.append.path")).isEqualTo("false");
         assertThat(child(parent, "scm").getAttribute("child.scm.url.inherit.append.path")).isEqualTo("false");
@@ -399,6 +412,17 @@ class CentralBundleTest {
             }
         }
         throw new AssertionError("no <" + name + "> in <" + element.getTagName() + ">");
+    }
+
+    /** The {@code <dependency>} of {@code groupId:artifactId} in a {@code <dependencies>}, or fails. */
+    static Element dependency(Element dependencies, String groupId, String artifactId) {
+        for (Node node = dependencies.getFirstChild(); node != null; node = node.getNextSibling()) {
+            if (node instanceof Element d && d.getTagName().equals("dependency") && text(d, "groupId").equals(groupId)
+                    && text(d, "artifactId").equals(artifactId)) {
+                return d;
+            }
+        }
+        throw new AssertionError("no dependency " + groupId + ":" + artifactId + " in <" + dependencies.getTagName() + ">");
     }
 
     static Element inherited(Element pom, Element parent, String name) {
