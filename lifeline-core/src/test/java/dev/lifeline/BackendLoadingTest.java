@@ -146,6 +146,15 @@ class BackendLoadingTest {
         assertThat(r.stdout() + r.stderr()).doesNotContain("NoClassDefFoundError").doesNotContain("ExceptionInInitializerError");
     }
 
+    /** The version the message names is the one the build compiles and tests with (the parent POM's). */
+    @Test
+    void theJnaNamedIsTheOneTheBuildUses() throws Exception {
+        String parent = java.nio.file.Files.readString(Path.of("..", "pom.xml"));
+        java.util.regex.Matcher version = java.util.regex.Pattern.compile("<jna\\.version>([^<]+)</jna\\.version>").matcher(parent);
+        assertThat(version.find()).as("jna.version in the parent POM").isTrue();
+        assertThat(JNA).isEqualTo("net.java.dev.jna:jna:" + version.group(1));
+    }
+
     private static Running.Result run(List<String> jvmOptions, String classPath, String mainClass, String... args) {
         List<String> command = new ArrayList<>(List.of(Running.javaBinary(), "--enable-native-access=ALL-UNNAMED"));
         command.addAll(jvmOptions);
