@@ -18,13 +18,16 @@ import org.junit.jupiter.api.Test;
 /**
  * The architecture, read from the compiled classes' constant pools (every class, method and field
  * a class refers to is named there): the public API reaches native code only through the seam
- * ({@code dev.lifeline.internal}), and only the Linux backend touches {@code java.lang.foreign}.
+ * ({@code dev.lifeline.internal}); only the FFM backend touches {@code java.lang.foreign}, only
+ * the JNA backend touches JNA, and nothing names either backend but by a string, when it is chosen.
  *
  * <pre>
- * dev.lifeline                 public API      may use: internal
- * dev.lifeline.internal        the seam        may use: nothing of lifeline's
- * dev.lifeline.internal.posix  FIFO protocol   may use: internal
- * dev.lifeline.internal.linux  FFM backend     may use: internal, internal.posix, java.lang.foreign
+ * dev.lifeline                     public API     may use: internal
+ * dev.lifeline.internal            the seam       may use: nothing of lifeline's
+ * dev.lifeline.internal.posix      FIFO protocol  may use: internal
+ * dev.lifeline.internal.linux      Linux logic    may use: internal, internal.posix
+ * dev.lifeline.internal.linux.ffm  FFM backend    may use: the above, java.lang.foreign
+ * dev.lifeline.internal.linux.jna  JNA backend    may use: the above, com.sun.jna
  * </pre>
  */
 class LayeringTest {
@@ -32,7 +35,10 @@ class LayeringTest {
     private static final String SEAM = "dev/lifeline/internal/";
     private static final String POSIX = "dev/lifeline/internal/posix/";
     private static final String LINUX = "dev/lifeline/internal/linux/";
+    private static final String FFM = "dev/lifeline/internal/linux/ffm/";
+    private static final String JNA = "dev/lifeline/internal/linux/jna/";
     private static final String FOREIGN = "java/lang/foreign/";
+    private static final String JNA_API = "com/sun/jna/";
 
     /** Each class of lifeline-core (internal name) with the strings of its constant pool. */
     private static final Map<String, List<String>> CLASSES = new TreeMap<>();
@@ -50,18 +56,36 @@ class LayeringTest {
             }
         }
         assertThat(CLASSES).containsKeys("dev/lifeline/Probe", "dev/lifeline/internal/Platform",
-                "dev/lifeline/internal/posix/FifoProbe", "dev/lifeline/internal/linux/LinuxPlatform");
+                "dev/lifeline/internal/posix/FifoProbe", "dev/lifeline/internal/linux/LinuxPlatform",
+                "dev/lifeline/internal/linux/ffm/FfmCalls");
     }
 
     @Test
-    void onlyTheLinuxBackendTouchesTheForeignFunctionApi() {
-        assertThat(offenders(c -> !c.startsWith(LINUX), FOREIGN)).isEmpty();
-        assertThat(offenders(c -> c.startsWith(LINUX), FOREIGN)).as("the backend is where FFM lives").isNotEmpty();
+    void onlyTheFfmBackendTouchesTheForeignFunctionApi() {
+        assertThat(offenders(c -> !c.startsWith(FFM), FOREIGN)).isEmpty();
+        assertThat(offenders(c -> c.startsWith(FFM), FOREIGN)).as("the backend is where FFM lives").isNotEmpty();
     }
 
     @Test
-    void nothingOutsideTheLinuxBackendRefersToIt() {
+    void onlyTheJnaBackendTouchesJna() {
+        assertThat(offenders(c -> !c.startsWith(JNA), JNA_API)).isEmpty();
+    }
+
+    @Test
+    void nothingOutsideABackendRefersToIt() {
+        assertThat(offenders(c -> !c.startsWith(FFM), FFM)).isEmpty();
+        assertThat(offenders(c -> !c.startsWith(JNA), JNA)).isEmpty();
+    }
+
+    @Test
+    void nothingOutsideTheLinuxPackagesRefersToThem() {
         assertThat(offenders(c -> !c.startsWith(LINUX), LINUX)).isEmpty();
+    }
+
+    @Test
+    void theBackendsShareNothingButTheLinuxContract() {
+        assertThat(offenders(c -> c.startsWith(FFM), JNA)).isEmpty();
+        assertThat(offenders(c -> c.startsWith(JNA), FFM)).isEmpty();
     }
 
     @Test

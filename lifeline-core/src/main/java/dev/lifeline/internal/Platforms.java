@@ -1,5 +1,6 @@
 package dev.lifeline.internal;
 
+import java.lang.reflect.InvocationTargetException;
 import java.util.Locale;
 
 /**
@@ -33,6 +34,10 @@ final class Platforms {
         String backend = Platforms.class.getPackageName() + ".linux.LinuxPlatform";
         try {
             return (Platform) Class.forName(backend).getDeclaredConstructor().newInstance();
+        } catch (InvocationTargetException e) {
+            // The backend's own refusal (JNA missing on Java 17 to 21) already says what to do.
+            return new UnsupportedPlatform(e.getCause() instanceof UnsupportedOperationException u
+                    ? u.getMessage() : unsupported + " (its backend could not be loaded: " + e.getCause() + ")");
         } catch (ReflectiveOperationException | LinkageError e) {
             return new UnsupportedPlatform(unsupported + " (its backend could not be loaded: " + e + ")");
         }

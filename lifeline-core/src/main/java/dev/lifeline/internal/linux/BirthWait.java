@@ -2,9 +2,9 @@ package dev.lifeline.internal.linux;
 
 import dev.lifeline.internal.BirthWatch;
 import dev.lifeline.internal.NativePath;
+import dev.lifeline.internal.posix.CallState;
 import dev.lifeline.internal.posix.Errno;
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
+import java.nio.ByteBuffer;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -24,37 +24,38 @@ final class BirthWait implements BirthWatch {
     private static final long MIN_BACKOFF_NANOS = 10_000_000L;
     private static final long MAX_BACKOFF_NANOS = 1_000_000_000L;
 
+    private final LinuxCalls calls;
     private final NativePath fifo;
     private final NativePath dir;
     private final int inotify;
     private final Wakeup wake;
-    private final Arena arena = Arena.ofShared();
-    private final MemorySegment fds;
-    private final MemorySegment events;
+    private final ByteBuffer fds;
+    private final ByteBuffer events;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final Object lock = new Object();
     private boolean dirWatched;
     private int dirWatch = -1;
     private long backoffNanos = MIN_BACKOFF_NANOS;
 
-    private BirthWait(NativePath fifo, NativePath dir, int inotify, Wakeup wake) {
+    private BirthWait(LinuxCalls calls, NativePath fifo, NativePath dir, int inotify, Wakeup wake) {
+        this.calls = calls;
         this.fifo = fifo;
         this.dir = dir;
         this.inotify = inotify;
         this.wake = wake;
-        this.fds = arena.allocate(2 * Abi.POLLFD_SIZE, 4);
+        this.fds = Polls.allocate(calls, 2);
         // Room for many events at once; each is 16 bytes plus a name of at most NAME_MAX + 1.
-        this.events = arena.allocate(16 * 1024, 8);
+        this.events = calls.allocate(16 * 1024);
     }
 
     /** Null, with {@code errno[0]} set, only if not even the wake-up descriptor can be made. */
-    static BirthWait open(NativePath fifo, NativePath dir, int[] errno) {
-        Wakeup wake = Wakeup.open(errno);
+    static BirthWait open(LinuxCalls calls, NativePath fifo, NativePath dir, int[] errno) {
+        Wakeup wake = Wakeup.open(calls, errno);
         if (wake == null) {
             return null;
         }
-        int inotify = EventCalls.inotifyInit(Scratch.get());
-        return new BirthWait(fifo, dir, inotify, wake); // inotify < 0: the back-off alone
+        int inotify = calls.inotifyInit(calls.state());
+        return new BirthWait(calls, fifo, dir, inotify, wake); // inotify < 0: the back-off alone
     }
 
     /**
@@ -63,29 +64,29 @@ final class BirthWait implements BirthWatch {
      */
     @Override
     public void arm() {
-        Scratch s = Scratch.get();
+        CallState s = calls.state();
         if (inotify < 0) {
             return;
         }
         if (!dirWatched) {
-            dirWatch = EventCalls.inotifyAddWatch(s, inotify, dir, Abi.IN_CREATE | Abi.IN_MOVED_TO | Abi.IN_ONLYDIR);
+            dirWatch = calls.inotifyAddWatch(s, inotify, dir, Abi.IN_CREATE | Abi.IN_MOVED_TO | Abi.IN_ONLYDIR);
             dirWatched = dirWatch >= 0;
         }
-        EventCalls.inotifyAddWatch(s, inotify, fifo, Abi.IN_OPEN);
+        calls.inotifyAddWatch(s, inotify, fifo, Abi.IN_OPEN);
     }
 
     @Override
     public int await(long timeoutNanos) {
-        Scratch s = Scratch.get();
+        CallState s = calls.state();
         long limit = timeoutNanos;
         if (!dirWatched) {
             limit = limit < 0 ? backoffNanos : Math.min(limit, backoffNanos);
             backoffNanos = Math.min(MAX_BACKOFF_NANOS, backoffNanos * 2);
         }
-        int timeout = limit < 0 ? -1 : (int) Math.min(Integer.MAX_VALUE, Math.ceilDiv(limit, 1_000_000L));
+        int timeout = limit < 0 ? -1 : Polls.millis(limit);
         Polls.set(fds, 0, inotify, Abi.POLLIN); // poll ignores a negative descriptor
         Polls.set(fds, 1, wake.fd, Abi.POLLIN);
-        int r = EventCalls.poll(s, fds, 2, timeout);
+        int r = calls.poll(s, fds, 2, timeout);
         if (r == -Errno.EINTR || r == 0) {
             return TIMED_OUT;
         }
@@ -97,7 +98,7 @@ final class BirthWait implements BirthWatch {
         }
         // Drain: what matters is that something happened, not what; except that a directory
         // removed (IN_IGNORED on its watch) must be watched again once it is back.
-        Inotify.drain(s, inotify, events, (wd, mask, cookie, name) -> {
+        Inotify.drain(calls, s, inotify, events, (wd, mask, cookie, name) -> {
             if (wd == dirWatch && (mask & Abi.IN_IGNORED) != 0) {
                 dirWatched = false;
                 dirWatch = -1;
@@ -119,12 +120,11 @@ final class BirthWait implements BirthWatch {
     public void close() {
         synchronized (lock) {
             if (closed.compareAndSet(false, true)) {
-                Scratch s = Scratch.get();
+                CallState s = calls.state();
                 if (inotify >= 0) {
-                    LinuxSyscalls.close(s, inotify);
+                    calls.close(s, inotify);
                 }
                 wake.close(s);
-                arena.close();
             }
         }
     }

@@ -1,26 +1,12 @@
 package dev.lifeline.internal.linux;
 
-import static dev.lifeline.internal.linux.Downcalls.ERRNO;
-import static dev.lifeline.internal.linux.Downcalls.link;
-import static java.lang.foreign.ValueLayout.ADDRESS;
-import static java.lang.foreign.ValueLayout.JAVA_INT;
-
+import dev.lifeline.internal.posix.CallState;
 import dev.lifeline.internal.posix.Errno;
-import java.lang.foreign.Arena;
-import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.MemorySegment;
-import java.lang.invoke.MethodHandle;
+import java.nio.ByteBuffer;
 
 /** The children of this process: waiting for them, reaping them as an init must, signalling them. */
 final class Children {
     private Children() {
-    }
-
-    private static final class Wait {
-        static final MethodHandle WAITPID = link("waitpid", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT), ERRNO);
-        static final MethodHandle WAITID = link("waitid", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT),
-                ERRNO);
-        static final MethodHandle KILL = link("kill", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT), ERRNO);
     }
 
     /**
@@ -28,27 +14,19 @@ final class Children {
      * status as a shell reports it: the exit code, or 128 + the signal that killed it. Minus errno
      * on failure.
      */
-    static int waitFor(int pid) {
-        Scratch s = Scratch.get();
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment status = arena.allocate(JAVA_INT);
-            for (;;) {
-                int r = (int) Wait.WAITPID.invokeExact(s.errno, pid, status, 0);
-                if (r == pid) {
-                    int st = status.get(JAVA_INT, 0);
-                    int signal = st & 0x7f;
-                    return signal == 0 ? (st >> 8) & 0xff : 128 + signal;
-                }
-                int e = s.errno();
-                if (r < 0 && e != Errno.EINTR) {
-                    return -e;
-                }
+    static int waitFor(LinuxCalls calls, int pid) {
+        CallState s = calls.state();
+        ByteBuffer status = calls.allocate(4);
+        for (;;) {
+            int r = calls.waitpid(s, pid, status, 0);
+            if (r == pid) {
+                int st = status.getInt(0);
+                int signal = st & 0x7f;
+                return signal == 0 ? (st >> 8) & 0xff : 128 + signal;
             }
-        } catch (Throwable t) {
-            if (t instanceof RuntimeException re) {
-                throw re;
+            if (r < 0 && r != -Errno.EINTR) {
+                return r;
             }
-            throw new AssertionError("waitpid", t);
         }
     }
 
@@ -63,46 +41,29 @@ final class Children {
      * zombies. Statuses of children started otherwise (ProcessBuilder) would be taken too: only for
      * a process that starts none.
      */
-    static int reapAllBut(int keep) {
-        Scratch s = Scratch.get();
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment info = arena.allocate(Abi.SIGINFO_SIZE, 8);
-            MemorySegment status = arena.allocate(JAVA_INT);
-            for (;;) {
-                info.fill((byte) 0);
-                int r = (int) Wait.WAITID.invokeExact(s.errno, Abi.P_ALL, 0, info, Abi.WEXITED | Abi.WNOWAIT);
-                if (r < 0) {
-                    int e = s.errno();
-                    if (e == Errno.EINTR) {
-                        continue;
-                    }
-                    return e == Errno.ECHILD ? 0 : -e;
-                }
-                int pid = info.get(JAVA_INT, Abi.SIGINFO_PID);
-                if (pid == keep) {
-                    return 0;
-                }
-                if (pid > 0) {
-                    // An orphan's status is nobody's: reaped and dropped.
-                    int reaped = (int) Wait.WAITPID.invokeExact(s.errno, pid, status, Abi.WNOHANG);
-                }
+    static int reapAllBut(LinuxCalls calls, int keep) {
+        CallState s = calls.state();
+        ByteBuffer info = calls.allocate(Abi.SIGINFO_SIZE);
+        ByteBuffer status = calls.allocate(4);
+        for (;;) {
+            for (int i = 0; i < Abi.SIGINFO_SIZE; i += 8) {
+                info.putLong(i, 0L);
             }
-        } catch (Throwable t) {
-            if (t instanceof RuntimeException re) {
-                throw re;
+            int r = calls.waitid(s, Abi.P_ALL, 0, info, Abi.WEXITED | Abi.WNOWAIT);
+            if (r < 0) {
+                if (r == -Errno.EINTR) {
+                    continue;
+                }
+                return r == -Errno.ECHILD ? 0 : r;
             }
-            throw new AssertionError("waitid", t);
-        }
-    }
-
-    /** Sends {@code signal} to {@code pid}; 0, or minus errno. */
-    static int kill(int pid, int signal) {
-        Scratch s = Scratch.get();
-        try {
-            int r = (int) Wait.KILL.invokeExact(s.errno, pid, signal);
-            return r == 0 ? 0 : -s.errno();
-        } catch (Throwable t) {
-            throw new AssertionError("kill", t);
+            int pid = info.getInt(Abi.SIGINFO_PID);
+            if (pid == keep) {
+                return 0;
+            }
+            if (pid > 0) {
+                // An orphan's status is nobody's: reaped and dropped.
+                calls.waitpid(s, pid, status, Abi.WNOHANG);
+            }
         }
     }
 }

@@ -2,10 +2,10 @@ package dev.lifeline.internal.linux;
 
 import dev.lifeline.internal.DeathWatch;
 import dev.lifeline.internal.NativePath;
+import dev.lifeline.internal.posix.CallState;
 import dev.lifeline.internal.posix.Errno;
 import dev.lifeline.internal.posix.Fifos;
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
+import java.nio.ByteBuffer;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -15,6 +15,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * signals.
  */
 final class DeathWait implements DeathWatch {
+    private final LinuxCalls calls;
     private final Fifos fifos;
     private final int fifo;
     private final long dev;
@@ -23,7 +24,8 @@ final class DeathWait implements DeathWatch {
     private final AtomicBoolean closed = new AtomicBoolean();
     private final Object lock = new Object();
 
-    private DeathWait(Fifos fifos, int fifo, long dev, long ino, Wakeup wake) {
+    private DeathWait(LinuxCalls calls, Fifos fifos, int fifo, long dev, long ino, Wakeup wake) {
+        this.calls = calls;
         this.fifos = fifos;
         this.fifo = fifo;
         this.dev = dev;
@@ -32,32 +34,32 @@ final class DeathWait implements DeathWatch {
     }
 
     /** A wait on a FIFO with a live reader; null if there is none to watch, or the open failed. */
-    static DeathWait open(Fifos fifos, NativePath path) {
-        Scratch s = Scratch.get();
-        int fd = fifos.syscalls().openWriter(s, path, false);
+    static DeathWait open(LinuxCalls calls, Fifos fifos, NativePath path) {
+        CallState s = calls.state();
+        int fd = calls.openWriter(s, path, false);
         if (fd < 0) {
             return null;
         }
-        if (fifos.syscalls().fstat(s, fd) < 0 || (s.mode() & Abi.S_IFMT) != Abi.S_IFIFO) {
-            LinuxSyscalls.close(s, fd);
+        if (calls.fstat(s, fd) < 0 || (s.mode() & Abi.S_IFMT) != Abi.S_IFIFO) {
+            calls.close(s, fd);
             return null;
         }
         long dev = s.dev();
         long ino = s.ino();
-        Wakeup wake = Wakeup.open(new int[1]);
+        Wakeup wake = Wakeup.open(calls, new int[1]);
         if (wake == null) {
             fifos.closeFifo(s, fd, dev, ino);
             return null;
         }
-        return new DeathWait(fifos, fd, dev, ino, wake);
+        return new DeathWait(calls, fifos, fd, dev, ino, wake);
     }
 
     @Override
     public int await(long timeoutNanos) {
-        Scratch s = Scratch.get();
+        CallState s = calls.state();
         long deadline = System.nanoTime() + timeoutNanos;
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment fds = arena.allocate(2 * Abi.POLLFD_SIZE, 4);
+        try {
+            ByteBuffer fds = Polls.allocate(calls, 2);
             // events = 0 on the FIFO: its write end is writable at once (POLLOUT), and POLLERR,
             // the only news wanted, is reported whatever is asked.
             Polls.set(fds, 0, fifo, (short) 0);
@@ -69,11 +71,11 @@ final class DeathWait implements DeathWatch {
                     if (left <= 0) {
                         return TIMED_OUT;
                     }
-                    timeout = (int) Math.min(Integer.MAX_VALUE, Math.ceilDiv(left, 1_000_000L));
+                    timeout = Polls.millis(left);
                 }
                 Polls.clear(fds, 0);
                 Polls.clear(fds, 1);
-                int r = EventCalls.poll(s, fds, 2, timeout);
+                int r = calls.poll(s, fds, 2, timeout);
                 if (r == -Errno.EINTR) {
                     continue;
                 }
@@ -110,7 +112,7 @@ final class DeathWait implements DeathWatch {
         // released and the kernel may have handed to someone else.
         synchronized (lock) {
             if (closed.compareAndSet(false, true)) {
-                Scratch s = Scratch.get();
+                CallState s = calls.state();
                 fifos.closeFifo(s, fifo, dev, ino);
                 wake.close(s);
             }

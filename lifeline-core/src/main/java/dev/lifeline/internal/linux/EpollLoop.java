@@ -4,11 +4,10 @@ import dev.lifeline.internal.NativePath;
 import dev.lifeline.internal.Outcome;
 import dev.lifeline.internal.Platform;
 import dev.lifeline.internal.WatchLoop;
+import dev.lifeline.internal.posix.CallState;
 import dev.lifeline.internal.posix.Errno;
 import dev.lifeline.internal.posix.Fifos;
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
+import java.nio.ByteBuffer;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.PriorityQueue;
@@ -52,6 +51,7 @@ final class EpollLoop implements WatchLoop {
     private static final int MAX_EVENTS = 256;
     private static final long MAX_BACKOFF_MILLIS = 1_000;
 
+    private final LinuxCalls calls;
     private final Sink sink;
     private final Platform platform;
     private final Fifos fifos;
@@ -64,9 +64,8 @@ final class EpollLoop implements WatchLoop {
     private volatile boolean closing;
 
     // -- Loop-thread state --
-    private final Arena arena = Arena.ofShared();
-    private final MemorySegment events;
-    private final MemorySegment event;
+    private final ByteBuffer events;
+    private final ByteBuffer event;
     /** The loop thread's outcomes: of its checks, and of the deaths it reports. */
     private final Outcome outcome = new Outcome();
     private final Outcome news = new Outcome();
@@ -81,37 +80,39 @@ final class EpollLoop implements WatchLoop {
         }
     }
 
-    private EpollLoop(Sink sink, Platform platform, Fifos fifos, int epfd, int inotify, Wakeup wake) {
+    private EpollLoop(LinuxCalls calls, Sink sink, Platform platform, Fifos fifos, int epfd, int inotify, Wakeup wake) {
+        this.calls = calls;
         this.sink = sink;
         this.platform = platform;
         this.fifos = fifos;
         this.epfd = epfd;
         this.inotify = inotify;
         this.wake = wake;
-        this.events = arena.allocate(MAX_EVENTS * Abi.EPOLL_EVENT_SIZE, 8);
-        this.event = arena.allocate(Abi.EPOLL_EVENT_SIZE, 8);
-        this.watches = new InotifyWatches(inotify, arena.allocate(64 * 1024, 8), sink);
-        this.thread = Thread.ofPlatform().daemon().name("lifeline-watcher").unstarted(this::run);
+        this.events = calls.allocate(MAX_EVENTS * Abi.EPOLL_EVENT_SIZE);
+        this.event = calls.allocate(Abi.EPOLL_EVENT_SIZE);
+        this.watches = new InotifyWatches(calls, inotify, calls.allocate(Inotify.BUFFER_SIZE), sink);
+        this.thread = new Thread(this::run, "lifeline-watcher");
+        this.thread.setDaemon(true);
     }
 
     /** Starts a loop; null, with {@code errno[0]} set, if its descriptors cannot be had. */
-    static EpollLoop start(Sink sink, Platform platform, Fifos fifos, int[] errno) {
-        Scratch s = Scratch.get();
-        int epfd = EventCalls.epollCreate(s);
+    static EpollLoop start(LinuxCalls calls, Sink sink, Platform platform, Fifos fifos, int[] errno) {
+        CallState s = calls.state();
+        int epfd = calls.epollCreate(s);
         if (epfd < 0) {
             errno[0] = -epfd;
             return null;
         }
-        int inotify = EventCalls.inotifyInit(s);
-        Wakeup wake = Wakeup.open(errno);
+        int inotify = calls.inotifyInit(s);
+        Wakeup wake = Wakeup.open(calls, errno);
         if (wake == null) {
-            LinuxSyscalls.close(s, epfd);
+            calls.close(s, epfd);
             if (inotify >= 0) {
-                LinuxSyscalls.close(s, inotify);
+                calls.close(s, inotify);
             }
             return null;
         }
-        EpollLoop loop = new EpollLoop(sink, platform, fifos, epfd, inotify, wake);
+        EpollLoop loop = new EpollLoop(calls, sink, platform, fifos, epfd, inotify, wake);
         loop.register(wake.fd, WAKE, Abi.EPOLLIN);
         if (inotify >= 0) {
             loop.register(inotify, INOTIFY, Abi.EPOLLIN);
@@ -205,17 +206,17 @@ final class EpollLoop implements WatchLoop {
     // -- The loop --
 
     private void run() {
-        Scratch s = Scratch.get();
+        CallState s = calls.state();
         try {
             while (!closing) {
-                int n = EventCalls.epollWait(s, epfd, events, MAX_EVENTS, timeout());
+                int n = calls.epollWait(s, epfd, events, MAX_EVENTS, timeout());
                 if (n < 0 && n != -Errno.EINTR) {
                     throw new IllegalStateException("epoll_wait: " + Errno.describe(-n) + " (" + Errno.name(-n) + ")");
                 }
                 for (int i = 0; i < n; i++) {
-                    long base = i * Abi.EPOLL_EVENT_SIZE;
-                    int mask = events.get(ValueLayout.JAVA_INT, base);
-                    long data = events.get(ValueLayout.JAVA_LONG_UNALIGNED, base + Abi.EPOLL_DATA);
+                    int base = i * Abi.EPOLL_EVENT_SIZE;
+                    int mask = events.getInt(base);
+                    long data = events.getLong(base + Abi.EPOLL_DATA); // unaligned on x86_64 (packed)
                     if (data == WAKE) {
                         wake.drain(s);
                     } else if (data == INOTIFY) {
@@ -240,12 +241,11 @@ final class EpollLoop implements WatchLoop {
                 closeWriteEnd(e);
             }
             entries.clear();
-            LinuxSyscalls.close(s, epfd);
+            calls.close(s, epfd);
             if (inotify >= 0) {
-                LinuxSyscalls.close(s, inotify);
+                calls.close(s, inotify);
             }
             wake.close(s);
-            arena.close();
             stopped.countDown();
         }
     }
@@ -281,9 +281,9 @@ final class EpollLoop implements WatchLoop {
 
     /** EPOLLERR on a write end: the last reader is gone, whatever the path shows by now. */
     private void died(LoopEntry e) {
-        Scratch s = Scratch.get();
+        CallState s = calls.state();
         int death = Outcome.DEAD;
-        if (fifos.syscalls().fstat(s, e.writeFd) == 0 && s.nlink() == 0) {
+        if (calls.fstat(s, e.writeFd) == 0 && s.nlink() == 0) {
             death = Outcome.ABSENT; // removed before its holder let go: a clean close
         }
         closeWriteEnd(e);
@@ -303,12 +303,12 @@ final class EpollLoop implements WatchLoop {
      * before it is covered by the check.
      */
     private void recheck(LoopEntry e, boolean died, int death, boolean bornHeld) {
-        Scratch s = Scratch.get();
+        CallState s = calls.state();
         watches.arm(s, e);
         platform.probe(e.path, outcome);
         boolean held = outcome.held();
         if (held && e.writeFd < 0) {
-            int fd = fifos.syscalls().openWriter(s, e.path, false);
+            int fd = calls.openWriter(s, e.path, false);
             if (fd < 0) {
                 platform.probe(e.path, outcome); // it died between the two opens
                 held = outcome.held();
@@ -358,17 +358,17 @@ final class EpollLoop implements WatchLoop {
 
     private void closeWriteEnd(LoopEntry e) {
         if (e.writeFd >= 0) {
-            Scratch s = Scratch.get();
-            EventCalls.epollCtl(s, epfd, Abi.EPOLL_CTL_DEL, e.writeFd, MemorySegment.NULL);
+            CallState s = calls.state();
+            calls.epollCtl(s, epfd, Abi.EPOLL_CTL_DEL, e.writeFd, null);
             fifos.closeFifo(s, e.writeFd);
             e.writeFd = -1;
         }
     }
 
     private void register(int fd, long data, int mask) {
-        event.set(ValueLayout.JAVA_INT, 0, mask);
-        event.set(ValueLayout.JAVA_LONG_UNALIGNED, Abi.EPOLL_DATA, data);
-        int r = EventCalls.epollCtl(Scratch.get(), epfd, Abi.EPOLL_CTL_ADD, fd, event);
+        event.putInt(0, mask);
+        event.putLong(Abi.EPOLL_DATA, data);
+        int r = calls.epollCtl(calls.state(), epfd, Abi.EPOLL_CTL_ADD, fd, event);
         if (r < 0) {
             throw new IllegalStateException("epoll_ctl: " + Errno.describe(-r) + " (" + Errno.name(-r) + ")");
         }

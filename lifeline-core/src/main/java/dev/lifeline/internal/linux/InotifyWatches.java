@@ -3,7 +3,8 @@ package dev.lifeline.internal.linux;
 import dev.lifeline.internal.NativePath;
 import dev.lifeline.internal.Outcome;
 import dev.lifeline.internal.WatchLoop;
-import java.lang.foreign.MemorySegment;
+import dev.lifeline.internal.posix.CallState;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,8 +37,9 @@ final class InotifyWatches {
         void recheck(LoopEntry e, boolean bornHeld);
     }
 
+    private final LinuxCalls calls;
     private final int inotify;
-    private final MemorySegment buffer;
+    private final ByteBuffer buffer;
     private final WatchLoop.Sink sink;
     private final Map<Integer, Set<LoopEntry>> byFifoWatch = new HashMap<>();
     private final Map<String, Dir> dirsByPath = new HashMap<>();
@@ -78,7 +80,8 @@ final class InotifyWatches {
     }
 
     /** {@code inotify} may be negative (none could be had): every beacon then backs off. */
-    InotifyWatches(int inotify, MemorySegment buffer, WatchLoop.Sink sink) {
+    InotifyWatches(LinuxCalls calls, int inotify, ByteBuffer buffer, WatchLoop.Sink sink) {
+        this.calls = calls;
         this.inotify = inotify;
         this.buffer = buffer;
         this.sink = sink;
@@ -101,7 +104,7 @@ final class InotifyWatches {
      * Arms the watches of {@code e}: to be done before each check, so that an event after the
      * arming cannot be missed, and one before it is covered by the check.
      */
-    void arm(Scratch s, LoopEntry e) {
+    void arm(CallState s, LoopEntry e) {
         Dir dir = dirsByPath.get(e.dirKey);
         if (dir != null && dir.watch < 0 && watch(s, dir)) {
             for (Set<LoopEntry> named : dir.byName.values()) {
@@ -119,14 +122,14 @@ final class InotifyWatches {
         return dir != null && dir.watch >= 0;
     }
 
-    private boolean watch(Scratch s, Dir dir) {
+    private boolean watch(CallState s, Dir dir) {
         if (dir.watch >= 0) {
             return true;
         }
         if (inotify < 0) {
             return false;
         }
-        int wd = EventCalls.inotifyAddWatch(s, inotify, NativePath.of(dir.path), DIR_MASK);
+        int wd = calls.inotifyAddWatch(s, inotify, NativePath.of(dir.path), DIR_MASK);
         if (wd < 0) {
             return false;
         }
@@ -141,7 +144,7 @@ final class InotifyWatches {
             dirsByPath.remove(dir.key);
             if (dir.watch >= 0) {
                 dirsByWatch.remove(dir.watch);
-                EventCalls.inotifyRmWatch(Scratch.get(), inotify, dir.watch);
+                calls.inotifyRmWatch(calls.state(), inotify, dir.watch);
             }
         }
     }
@@ -158,7 +161,7 @@ final class InotifyWatches {
      * existing ancestor, to look again when an entry appears there.
      */
     private void settle(Followed f) {
-        Scratch s = Scratch.get();
+        CallState s = calls.state();
         Path absolute = f.dir.toAbsolutePath().normalize();
         for (;;) {
             if (f.at != null) {
@@ -216,12 +219,12 @@ final class InotifyWatches {
      * Reads every pending event and has {@code recheck} look again at each beacon one may concern:
      * once per beacon, after reading them all; a beacon's directory that went away at once.
      */
-    void drain(Scratch s, Collection<LoopEntry> all, Recheck recheck) {
+    void drain(CallState s, Collection<LoopEntry> all, Recheck recheck) {
         Set<LoopEntry> touched = new HashSet<>();
         Set<LoopEntry> bornHeld = new HashSet<>();
         Set<Followed> unsettled = new LinkedHashSet<>();
         Map<Integer, String> movedFrom = new HashMap<>();
-        Inotify.drain(s, inotify, buffer, (wd, mask, cookie, name) -> {
+        Inotify.drain(calls, s, inotify, buffer, (wd, mask, cookie, name) -> {
             if ((mask & Abi.IN_Q_OVERFLOW) != 0) {
                 touched.addAll(all); // events were dropped: look at everything again
                 for (Followed f : followed.values()) {
@@ -330,13 +333,13 @@ final class InotifyWatches {
         }
     }
 
-    private void armFifo(Scratch s, LoopEntry e) {
+    private void armFifo(CallState s, LoopEntry e) {
         if (inotify < 0) {
             return;
         }
         // Added again each time: a FIFO made anew is a new inode, and adding a watch to an
         // inode already watched returns the same descriptor.
-        int wd = EventCalls.inotifyAddWatch(s, inotify, e.path, FIFO_MASK);
+        int wd = calls.inotifyAddWatch(s, inotify, e.path, FIFO_MASK);
         if (wd == e.fifoWatch) {
             return;
         }
@@ -360,7 +363,7 @@ final class InotifyWatches {
                 set.remove(e);
                 if (set.isEmpty()) {
                     byFifoWatch.remove(e.fifoWatch);
-                    EventCalls.inotifyRmWatch(Scratch.get(), inotify, e.fifoWatch);
+                    calls.inotifyRmWatch(calls.state(), inotify, e.fifoWatch);
                 }
             }
         }

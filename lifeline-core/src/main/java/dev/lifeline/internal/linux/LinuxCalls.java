@@ -26,8 +26,11 @@ public interface LinuxCalls extends Syscalls {
     /** The form of a path's bytes (no NUL among them) that this backend's calls take. */
     Object nativeForm(byte[] bytes);
 
-    /** Fails, with the instruction that fixes it, if this JVM denies the backend native access. */
-    void requireAccess();
+    /**
+     * Called once, when the platform is made: warns, in lifeline's words and before the JDK's own
+     * generic warning, if this JVM will deny the backend native access.
+     */
+    void warnIfNoAccess();
 
     /** poll(2) over {@code count} struct pollfd at the start of {@code fds}. */
     int poll(CallState s, ByteBuffer fds, int count, int timeoutMillis);

@@ -6,20 +6,28 @@ import dev.lifeline.internal.HeldBeacon;
 import dev.lifeline.internal.NativePath;
 import dev.lifeline.internal.WatchLoop;
 import dev.lifeline.internal.posix.PosixPlatform;
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Linux on x86_64 and aarch64, through the FFM API: the only package of lifeline that touches
- * {@code java.lang.foreign}. Made once, by {@code Platforms}, by name.
+ * Linux on x86_64 and aarch64: the Linux logic of this package over one {@link LinuxCalls}
+ * backend, chosen once by {@link Backends}. Made once, by {@code Platforms}, by name.
  */
 public final class LinuxPlatform extends PosixPlatform {
+    private final LinuxCalls calls;
+
+    /**
+     * @throws UnsupportedOperationException when no backend serves this JVM (JNA missing on Java
+     *     17 to 21), with the message that says what to add
+     */
     public LinuxPlatform() {
-        super(new LinuxSyscalls());
-        NativeAccess.warnIfMissing();
+        this(Backends.choose());
+    }
+
+    private LinuxPlatform(LinuxCalls calls) {
+        super(calls);
+        this.calls = calls;
+        calls.warnIfNoAccess();
         // Loaded now, for the reason PosixPlatform loads what a failure report needs: a wait
         // started with the descriptor table full must say so, not fail to load its class.
         DeathWait.class.getName();
@@ -28,57 +36,58 @@ public final class LinuxPlatform extends PosixPlatform {
         Polls.class.getName();
     }
 
-    /** A NUL-terminated copy in an automatic arena: it lives exactly as long as its path. */
+    /** Which backend serves this JVM, as {@code lifeline.backend} names it: {@code ffm} or {@code jna}. */
+    public String backend() {
+        return Backends.name(calls);
+    }
+
     @Override
     public Object nativeForm(byte[] bytes) {
-        MemorySegment segment = Arena.ofAuto().allocate(bytes.length + 1L);
-        MemorySegment.copy(bytes, 0, segment, ValueLayout.JAVA_BYTE, 0, bytes.length);
-        segment.set(ValueLayout.JAVA_BYTE, bytes.length, (byte) 0);
-        return segment;
+        return calls.nativeForm(bytes);
     }
 
     @Override
     public DeathWatch deathWatch(NativePath path) {
-        return DeathWait.open(fifos, path);
+        return DeathWait.open(calls, fifos, path);
     }
 
     @Override
     public BirthWatch birthWatch(NativePath fifo, NativePath dir, int[] errno) {
-        return BirthWait.open(fifo, dir, errno);
+        return BirthWait.open(calls, fifo, dir, errno);
     }
 
     @Override
     public WatchLoop watchLoop(WatchLoop.Sink sink, int[] errno) {
-        return EpollLoop.start(sink, this, fifos, errno);
+        return EpollLoop.start(calls, sink, this, fifos, errno);
     }
 
     @Override
     public int spawn(HeldBeacon beacon, String program, List<String> argv, Map<String, String> env) {
-        return Spawner.spawn(beacon.descriptor(), program, argv, env);
+        return Spawner.spawn(calls, beacon.descriptor(), program, argv, env);
     }
 
     @Override
     public int exec(HeldBeacon beacon, String program, List<String> argv, Map<String, String> env) {
-        return Spawner.exec(beacon.descriptor(), program, argv, env);
+        return Spawner.exec(calls, beacon.descriptor(), program, argv, env);
     }
 
     @Override
     public int waitFor(int pid) {
-        return Children.waitFor(pid);
+        return Children.waitFor(calls, pid);
     }
 
     @Override
     public int reapAllBut(int keep) {
-        return Children.reapAllBut(keep);
+        return Children.reapAllBut(calls, keep);
     }
 
     @Override
     public int kill(int pid, int signal) {
-        return Children.kill(pid, signal);
+        return calls.kill(calls.state(), pid, signal);
     }
 
     @Override
     public int notify(String address, String message) {
-        return Datagram.send(address, message);
+        return Datagram.send(calls, address, message);
     }
 }

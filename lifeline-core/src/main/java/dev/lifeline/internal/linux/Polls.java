@@ -1,25 +1,33 @@
 package dev.lifeline.internal.linux;
 
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
+import java.nio.ByteBuffer;
 
-/** Arrays of struct pollfd in native memory. */
+/** Arrays of struct pollfd, in memory from {@link LinuxCalls#allocate}. */
 final class Polls {
     private Polls() {
     }
 
-    static void set(MemorySegment fds, int index, int fd, short events) {
-        long at = index * Abi.POLLFD_SIZE;
-        fds.set(ValueLayout.JAVA_INT, at + Abi.POLLFD_FD, fd);
-        fds.set(ValueLayout.JAVA_SHORT, at + Abi.POLLFD_EVENTS, events);
-        fds.set(ValueLayout.JAVA_SHORT, at + Abi.POLLFD_REVENTS, (short) 0);
+    static ByteBuffer allocate(LinuxCalls calls, int count) {
+        return calls.allocate(count * Abi.POLLFD_SIZE);
     }
 
-    static void clear(MemorySegment fds, int index) {
-        fds.set(ValueLayout.JAVA_SHORT, index * Abi.POLLFD_SIZE + Abi.POLLFD_REVENTS, (short) 0);
+    static void set(ByteBuffer fds, int index, int fd, short events) {
+        int at = index * Abi.POLLFD_SIZE;
+        fds.putInt(at + Abi.POLLFD_FD, fd);
+        fds.putShort(at + Abi.POLLFD_EVENTS, events);
+        fds.putShort(at + Abi.POLLFD_REVENTS, (short) 0);
     }
 
-    static short revents(MemorySegment fds, int index) {
-        return fds.get(ValueLayout.JAVA_SHORT, index * Abi.POLLFD_SIZE + Abi.POLLFD_REVENTS);
+    static void clear(ByteBuffer fds, int index) {
+        fds.putShort(index * Abi.POLLFD_SIZE + Abi.POLLFD_REVENTS, (short) 0);
+    }
+
+    /** A poll timeout in milliseconds for {@code nanos} left, rounded up so as never to wake early. */
+    static int millis(long nanos) {
+        return (int) Math.min(Integer.MAX_VALUE, (nanos + 999_999L) / 1_000_000L);
+    }
+
+    static short revents(ByteBuffer fds, int index) {
+        return fds.getShort(index * Abi.POLLFD_SIZE + Abi.POLLFD_REVENTS);
     }
 }

@@ -1,7 +1,9 @@
-package dev.lifeline.internal.linux;
+package dev.lifeline.internal.linux.ffm;
 
-import static dev.lifeline.internal.linux.Downcalls.ERRNO;
-import static dev.lifeline.internal.linux.Downcalls.link;
+import dev.lifeline.internal.linux.Abi;
+
+import static dev.lifeline.internal.linux.ffm.Downcalls.ERRNO;
+import static dev.lifeline.internal.linux.ffm.Downcalls.link;
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
@@ -27,7 +29,7 @@ import java.lang.invoke.MethodHandle;
  * needs each handle's exact type, and a shared loop would take a lambda, which the interpreter (the
  * CLI's checks run interpreted) allocates on every call, where a check must allocate nothing.
  */
-final class LinuxSyscalls implements Syscalls {
+class LinuxSyscalls implements Syscalls {
     private static final int PROBE_FLAGS = Abi.O_WRONLY | Abi.O_NONBLOCK | Abi.O_CLOEXEC | Abi.O_NOCTTY;
     private static final int HOLD_FLAGS = Abi.O_RDONLY | Abi.O_NONBLOCK | Abi.O_CLOEXEC | Abi.O_NOFOLLOW | Abi.O_NOCTTY;
     /** All a caller reads: the kernel fills these from the inode in one go anyway. */

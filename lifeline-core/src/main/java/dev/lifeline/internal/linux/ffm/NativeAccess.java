@@ -1,4 +1,6 @@
-package dev.lifeline.internal.linux;
+package dev.lifeline.internal.linux.ffm;
+
+import dev.lifeline.internal.linux.Abi;
 
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;

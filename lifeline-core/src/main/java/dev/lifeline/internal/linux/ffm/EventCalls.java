@@ -1,7 +1,9 @@
-package dev.lifeline.internal.linux;
+package dev.lifeline.internal.linux.ffm;
 
-import static dev.lifeline.internal.linux.Downcalls.ERRNO;
-import static dev.lifeline.internal.linux.Downcalls.link;
+import dev.lifeline.internal.linux.Abi;
+
+import static dev.lifeline.internal.linux.ffm.Downcalls.ERRNO;
+import static dev.lifeline.internal.linux.ffm.Downcalls.link;
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;

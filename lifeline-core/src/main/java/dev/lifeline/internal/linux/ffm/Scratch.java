@@ -1,4 +1,6 @@
-package dev.lifeline.internal.linux;
+package dev.lifeline.internal.linux.ffm;
+
+import dev.lifeline.internal.linux.Abi;
 
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
