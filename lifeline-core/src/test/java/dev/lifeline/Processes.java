@@ -30,6 +30,7 @@ final class Processes {
         List<String> command = new ArrayList<>(wrapper);
         command.add(javaBinary());
         command.add("--enable-native-access=ALL-UNNAMED");
+        command.addAll(Running.backend());
         command.add("-Xshare:auto");
         command.add("-XX:TieredStopAtLevel=1");
         command.add("-cp");

@@ -20,7 +20,7 @@ import java.util.List;
  * <p>Nothing of JNA runs when this class is loaded or made: JNA loads its native library (from its
  * jar, unpacked into {@code ~/.cache/JNA/temp}, or {@code java.io.tmpdir} where that cannot be
  * written; {@code jna.tmpdir} and {@code jna.boot.library.path} choose otherwise) on the first
- * call, and a failure there is reported by {@link #requireAccess} on every call, in one exception
+ * call, and a failure there is reported by every call, in one exception
  * naming its cause, never as a {@code NoClassDefFoundError} of whichever class came second.
  *
  * <p>A steady-state check allocates nothing: the functions are bound by direct mapping
@@ -56,21 +56,51 @@ public final class JnaCalls implements LinuxCalls {
         }
     }
 
-    @Override
-    public void requireAccess() {
+    /** Throws, as the one exception every call sees, what kept JNA from binding the C library. */
+    private static void require() {
         Throwable failure = Bound.FAILURE;
         if (failure != null) {
             throw failure(failure);
         }
     }
 
+    /**
+     * JNI is restricted from Java 24 (JEP 472), as the FFM API is: JNA's {@code System.load} warns,
+     * or fails under {@code --illegal-native-access=deny}. Where JNA's module lacks native access,
+     * binds now: a denial is then reported by every call as an {@link IllegalCallerException}
+     * naming the option, and a warning by the JDK is followed by lifeline's, naming it too. Below
+     * 24, JNI needs no permission and nothing is done here.
+     */
+    @Override
+    public void warnIfNoAccess() {
+        if (Runtime.version().feature() < 24 || nativeAccessEnabled()) {
+            return;
+        }
+        Throwable failure = Bound.FAILURE;
+        if (failure == null) {
+            System.getLogger("dev.lifeline").log(System.Logger.Level.WARNING, instruction());
+        }
+    }
+
+    /** {@code Module.isNativeAccessEnabled()} (Java 22) of JNA's module, by reflection: this class is compiled for 17. */
+    private static boolean nativeAccessEnabled() {
+        try {
+            return (Boolean) Module.class.getMethod("isNativeAccessEnabled").invoke(Native.class.getModule());
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return true; // unknown: the JDK warns in its own words, if at all
+        }
+    }
+
+    private static String instruction() {
+        Module jna = Native.class.getModule();
+        return "lifeline calls the C library through JNA, which needs native access: start the JVM with"
+                + " --enable-native-access=" + (jna.isNamed() ? jna.getName() : "ALL-UNNAMED");
+    }
+
     private static RuntimeException failure(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
             if (t instanceof IllegalCallerException) {
-                Module jna = Native.class.getModule();
-                String option = "--enable-native-access=" + (jna.isNamed() ? jna.getName() : "ALL-UNNAMED");
-                return new IllegalCallerException("lifeline calls the C library through JNA, which needs native access:"
-                        + " start the JVM with " + option, failure);
+                return new IllegalCallerException(instruction(), failure);
             }
         }
         if (failure instanceof NoClassDefFoundError && String.valueOf(failure.getMessage()).startsWith("com/sun/jna/")) {
@@ -86,7 +116,7 @@ public final class JnaCalls implements LinuxCalls {
 
     @Override
     public JnaState state() {
-        requireAccess();
+        require();
         return JnaState.get();
     }
 
@@ -98,7 +128,7 @@ public final class JnaCalls implements LinuxCalls {
     /** A NUL-terminated copy in a {@link Block}: freed with its path. */
     @Override
     public Object nativeForm(byte[] bytes) {
-        requireAccess();
+        require();
         Block block = new Block(bytes.length + 1);
         block.buffer.put(0, bytes);
         return block;
@@ -318,7 +348,7 @@ public final class JnaCalls implements LinuxCalls {
 
     @Override
     public int geteuid() {
-        requireAccess();
+        require();
         return Libc.Files.geteuid();
     }
 
@@ -418,7 +448,7 @@ public final class JnaCalls implements LinuxCalls {
 
     @Override
     public int spawn(int fd, int childFd, byte[] program, List<byte[]> argv, List<byte[]> envp) {
-        requireAccess();
+        require();
         Block block = new Block(Abi.SPAWN_ACTIONS_SIZE + Abi.SPAWN_ATTR_SIZE + Abi.SIGSET_SIZE + 64
                 + program.length + 16 + Block.sizeOf(argv) + Block.sizeOf(envp));
         try {
@@ -472,7 +502,7 @@ public final class JnaCalls implements LinuxCalls {
 
     @Override
     public int exec(int fd, byte[] program, List<byte[]> argv, List<byte[]> envp) {
-        requireAccess();
+        require();
         Block block = new Block(Abi.SIGSET_SIZE + 32 + program.length + 16 + Block.sizeOf(argv) + Block.sizeOf(envp));
         try {
             long mask = block.take(Abi.SIGSET_SIZE);
