@@ -37,86 +37,14 @@ public final class JnaCalls implements LinuxCalls {
     public JnaCalls() {
     }
 
-    /**
-     * Whether JNA and the check's functions could be bound, decided on first use: the failure, or
-     * null. Kept, so that every later call reports the same cause.
-     */
-    private static final class Bound {
-        static final Throwable FAILURE = bind();
-        /** The empty string statx needs, with AT_EMPTY_PATH, to describe a descriptor. */
-        static final Block EMPTY = FAILURE == null ? new Block(1) : null;
-
-        private static Throwable bind() {
-            try {
-                Libc.Check.bind();
-                return null;
-            } catch (Throwable t) { // LinkageError, or IllegalCallerException where native access is denied
-                return t;
-            }
-        }
-    }
-
-    /** Throws, as the one exception every call sees, what kept JNA from binding the C library. */
-    private static void require() {
-        Throwable failure = Bound.FAILURE;
-        if (failure != null) {
-            throw failure(failure);
-        }
-    }
-
-    /**
-     * JNI is restricted from Java 24 (JEP 472), as the FFM API is: JNA's {@code System.load} warns,
-     * or fails under {@code --illegal-native-access=deny}. Where JNA's module lacks native access,
-     * binds now: a denial is then reported by every call as an {@link IllegalCallerException}
-     * naming the option, and a warning by the JDK is followed by lifeline's, naming it too. Below
-     * 24, JNI needs no permission and nothing is done here.
-     */
     @Override
     public void warnIfNoAccess() {
-        if (Runtime.version().feature() < 24 || nativeAccessEnabled()) {
-            return;
-        }
-        Throwable failure = Bound.FAILURE;
-        if (failure == null) {
-            System.getLogger("dev.lifeline").log(System.Logger.Level.WARNING, instruction());
-        }
-    }
-
-    /** {@code Module.isNativeAccessEnabled()} (Java 22) of JNA's module, by reflection: this class is compiled for 17. */
-    private static boolean nativeAccessEnabled() {
-        try {
-            return (Boolean) Module.class.getMethod("isNativeAccessEnabled").invoke(Native.class.getModule());
-        } catch (ReflectiveOperationException | RuntimeException e) {
-            return true; // unknown: the JDK warns in its own words, if at all
-        }
-    }
-
-    private static String instruction() {
-        Module jna = Native.class.getModule();
-        return "lifeline calls the C library through JNA, which needs native access: start the JVM with"
-                + " --enable-native-access=" + (jna.isNamed() ? jna.getName() : "ALL-UNNAMED");
-    }
-
-    private static RuntimeException failure(Throwable failure) {
-        for (Throwable t = failure; t != null; t = t.getCause()) {
-            if (t instanceof IllegalCallerException) {
-                return new IllegalCallerException(instruction(), failure);
-            }
-        }
-        if (failure instanceof NoClassDefFoundError && String.valueOf(failure.getMessage()).startsWith("com/sun/jna/")) {
-            return new IllegalStateException("lifeline needs JNA on Java 17 to 21: add net.java.dev.jna:jna:5.19.1"
-                    + " (or newer) to the class path or module path", failure);
-        }
-        // JNA's native library would not load: an unpacked copy under a noexec directory, say.
-        return new IllegalStateException("lifeline cannot call the C library through JNA (" + failure
-                + "); if JNA cannot load its native library from where it unpacks it, set jna.tmpdir to a"
-                + " directory that allows execution, or jna.boot.library.path to one holding libjnidispatch.so",
-                failure);
+        NativeAccess.warnIfMissing();
     }
 
     @Override
     public JnaState state() {
-        require();
+        NativeAccess.require();
         return JnaState.get();
     }
 
@@ -128,7 +56,7 @@ public final class JnaCalls implements LinuxCalls {
     /** A NUL-terminated copy in a {@link Block}: freed with its path. */
     @Override
     public Object nativeForm(byte[] bytes) {
-        require();
+        NativeAccess.require();
         Block block = new Block(bytes.length + 1);
         block.buffer.put(0, bytes);
         return block;
@@ -174,7 +102,7 @@ public final class JnaCalls implements LinuxCalls {
 
     @Override
     public int fstat(CallState s, int fd) {
-        return statx((JnaState) s, fd, Bound.EMPTY, Abi.AT_EMPTY_PATH);
+        return statx((JnaState) s, fd, NativeAccess.Bound.EMPTY, Abi.AT_EMPTY_PATH);
     }
 
     @Override
@@ -348,7 +276,7 @@ public final class JnaCalls implements LinuxCalls {
 
     @Override
     public int geteuid() {
-        require();
+        NativeAccess.require();
         return Libc.Files.geteuid();
     }
 
@@ -448,82 +376,11 @@ public final class JnaCalls implements LinuxCalls {
 
     @Override
     public int spawn(int fd, int childFd, byte[] program, List<byte[]> argv, List<byte[]> envp) {
-        require();
-        Block block = new Block(Abi.SPAWN_ACTIONS_SIZE + Abi.SPAWN_ATTR_SIZE + Abi.SIGSET_SIZE + 64
-                + program.length + 16 + Block.sizeOf(argv) + Block.sizeOf(envp));
-        try {
-            long actions = block.take(Abi.SPAWN_ACTIONS_SIZE);
-            long attr = block.take(Abi.SPAWN_ATTR_SIZE);
-            long mask = block.take(Abi.SIGSET_SIZE);
-            long pid = block.take(8);
-            long file = block.string(program);
-            long args = block.strings(argv);
-            long env = block.strings(envp);
-            int r = Libc.Spawn.posix_spawn_file_actions_init(actions);
-            if (r != 0) {
-                return -r;
-            }
-            try {
-                r = Libc.Spawn.posix_spawnattr_init(attr);
-                if (r != 0) {
-                    return -r;
-                }
-                try {
-                    // dup2 onto childFd makes a descriptor without FD_CLOEXEC: the one thing the
-                    // child keeps. 0, 1 and 2 are inherited as they are; everything above is closed.
-                    r = Libc.Spawn.posix_spawn_file_actions_adddup2(actions, fd, childFd);
-                    if (r == 0) {
-                        r = Libc.Spawn.posix_spawn_file_actions_addclosefrom_np(actions, childFd + 1);
-                    }
-                    if (r == 0) {
-                        r = Libc.Spawn.sigemptyset(mask);
-                    }
-                    if (r == 0) {
-                        r = Libc.Spawn.posix_spawnattr_setsigmask(attr, mask);
-                    }
-                    if (r == 0) {
-                        r = Libc.Spawn.posix_spawnattr_setflags(attr, Abi.POSIX_SPAWN_SETSIGMASK);
-                    }
-                    if (r != 0) {
-                        return -r;
-                    }
-                    r = Libc.Spawn.posix_spawn(pid, file, actions, attr, args, env);
-                    return r == 0 ? block.buffer.getInt((int) (pid - block.address)) : -r;
-                } finally {
-                    Libc.Spawn.posix_spawnattr_destroy(attr);
-                }
-            } finally {
-                Libc.Spawn.posix_spawn_file_actions_destroy(actions);
-            }
-        } finally {
-            Reference.reachabilityFence(block);
-        }
+        return Spawn.spawn(fd, childFd, program, argv, envp);
     }
 
     @Override
     public int exec(int fd, byte[] program, List<byte[]> argv, List<byte[]> envp) {
-        require();
-        Block block = new Block(Abi.SIGSET_SIZE + 32 + program.length + 16 + Block.sizeOf(argv) + Block.sizeOf(envp));
-        try {
-            long mask = block.take(Abi.SIGSET_SIZE);
-            long file = block.string(program);
-            long args = block.strings(argv);
-            long env = block.strings(envp);
-            if (Libc.Exec.close_range(3, -1, Abi.CLOSE_RANGE_CLOEXEC) != 0) {
-                return -Native.getLastError();
-            }
-            if (Libc.Exec.fcntl(fd, Abi.F_SETFD, 0) != 0) {
-                return -Native.getLastError();
-            }
-            Libc.Exec.sigemptyset(mask);
-            Libc.Exec.sigprocmask(Abi.SIG_SETMASK, mask, 0L);
-            Libc.Exec.execve(file, args, env);
-            int errno = Native.getLastError();
-            // Still here: execve failed. The descriptor must not leak into programs the JVM starts.
-            Libc.Exec.fcntl(fd, Abi.F_SETFD, 1);
-            return -errno;
-        } finally {
-            Reference.reachabilityFence(block);
-        }
+        return Spawn.exec(fd, program, argv, envp);
     }
 }
