@@ -4,15 +4,16 @@
 # and JMH's CheckBench with -prof gc (bytes allocated per check). The part of bench/run.sh that
 # says whether lifeline's layers cost anything over the kernel; about 4 minutes on 2 cores.
 #
-#   bench/floor.sh                                  # CheckBench.lifelineLive and lifelineDead
-#   bench/floor.sh 'CheckBench.lifeline(Live|Dead)$'  # any JMH include pattern
+#   bench/floor.sh                                  # CheckBench.lifelineLive and lifelineDead, FFM and JNA
+#   bench/floor.sh 'CheckBench.lifeline(Live|Dead)$'  # any JMH include pattern (FFM alone here)
 #
 # Prints every pair's ratio of each JMH row to the C loop of its kind, and their median. Writes nothing into
 # the tree but lifeline-bench/target/. Needs gcc, Maven and a JDK 25+ (as bench/run.sh finds it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
-pattern=${1:-'CheckBench\.lifeline(Live|Dead)$'}
+# The *Jna rows: the same checks through the JNA backend (Java 17 to 21's), in forks of their own.
+pattern=${1:-'CheckBench\.lifeline(Live|Dead)(Jna)?$'}
 rounds=${LIFELINE_FLOOR_ROUNDS:-3}
 pairs=${LIFELINE_FLOOR_PAIRS:-7}
 

@@ -3,5 +3,7 @@
  * the kernel, with one non-blocking open, whether anybody still does. See {@link dev.lifeline}.
  */
 module dev.lifeline {
+    // JNA: the native backend on Java 17 to 21, optional (internal.linux.jna alone refers to it).
+    requires static com.sun.jna;
     exports dev.lifeline;
 }

@@ -33,7 +33,11 @@ class ModuleTest {
         assertThat(descriptor.name()).isEqualTo("dev.lifeline");
         assertThat(descriptor.exports()).extracting(ModuleDescriptor.Exports::source).containsExactly("dev.lifeline");
         assertThat(descriptor.exports()).allMatch(e -> !e.isQualified());
-        assertThat(descriptor.requires()).extracting(ModuleDescriptor.Requires::name).containsExactly("java.base");
+        assertThat(descriptor.requires()).extracting(ModuleDescriptor.Requires::name)
+                .containsExactlyInAnyOrder("java.base", "com.sun.jna");
+        // JNA only at compile time: the module resolves without it (on 22 and newer nothing needs it).
+        assertThat(descriptor.requires()).filteredOn(r -> r.name().equals("com.sun.jna"))
+                .allMatch(r -> r.modifiers().equals(java.util.Set.of(ModuleDescriptor.Requires.Modifier.STATIC)));
     }
 
     @Test

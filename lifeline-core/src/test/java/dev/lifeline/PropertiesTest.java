@@ -22,6 +22,7 @@ import java.nio.file.Path;
 import java.nio.file.ProviderMismatchException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -379,10 +380,12 @@ class PropertiesTest {
             }
         }
         for (Map.Entry<String, String> locale : Map.of("C", "ANSI_X3.4-1968", "C.UTF-8", "UTF-8").entrySet()) {
-            ProcessBuilder pb = new ProcessBuilder(Processes.javaBinary(), "--enable-native-access=ALL-UNNAMED",
-                    "-Xshare:auto", "-XX:TieredStopAtLevel=1", "-Dlifeline.properties.seed=" + Trials.SEED,
+            List<String> command = new ArrayList<>(List.of(Processes.javaBinary(), "--enable-native-access=ALL-UNNAMED"));
+            command.addAll(dev.lifeline.testkit.Running.backend());
+            command.addAll(List.of("-Xshare:auto", "-XX:TieredStopAtLevel=1", "-Dlifeline.properties.seed=" + Trials.SEED,
                     "-cp", System.getProperty("java.class.path"), RawNames.class.getName(),
-                    base.toString(), Integer.toString(tries), locale.getValue()).redirectErrorStream(true);
+                    base.toString(), Integer.toString(tries), locale.getValue()));
+            ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
             pb.environment().remove("LANG");
             pb.environment().remove("LC_CTYPE");
             pb.environment().put("LC_ALL", locale.getKey());

@@ -64,6 +64,23 @@ public class CheckBench {
         return env.checks.lifelineDead();
     }
 
+    /**
+     * {@link #lifelineLive} through the JNA backend (Java 17 to 21's), in a fork of its own on this
+     * same JDK: side by side with FFM's in one run (bench/floor.sh).
+     */
+    @Benchmark
+    @Fork(value = 1, jvmArgsAppend = {"--enable-native-access=ALL-UNNAMED", "-Dlifeline.backend=jna"})
+    public Status lifelineLiveJna(Env env) {
+        return env.checks.lifelineLive();
+    }
+
+    /** {@link #lifelineDead} through the JNA backend. */
+    @Benchmark
+    @Fork(value = 1, jvmArgsAppend = {"--enable-native-access=ALL-UNNAMED", "-Dlifeline.backend=jna"})
+    public Status lifelineDeadJna(Env env) {
+        return env.checks.lifelineDead();
+    }
+
     @Benchmark
     @Threads(2)
     public Status lifelineLive2Threads(Env env) {

@@ -87,10 +87,21 @@ public final class Running implements AutoCloseable {
      */
     public static List<String> java(List<String> jvmOptions, String mainClass, List<String> args) {
         List<String> command = new ArrayList<>(List.of(javaBinary(), "--enable-native-access=ALL-UNNAMED"));
+        command.addAll(backend());
         command.addAll(jvmOptions);
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), mainClass));
         command.addAll(args);
         return command;
+    }
+
+    /**
+     * {@code -Dlifeline.backend=...} when this JVM was given one (the JNA backend's test runs on
+     * Java 22+): a child JVM then reaches the C library the same way, so that both sides of a
+     * cross-process test run the backend under test. Empty otherwise.
+     */
+    public static List<String> backend() {
+        String backend = System.getProperty("lifeline.backend", "");
+        return backend.isEmpty() ? List.of() : List.of("-Dlifeline.backend=" + backend);
     }
 
     /** Starts {@code builder}'s command; its lines are waited for at most {@code limit} each. */
