@@ -15,10 +15,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Which native backend a JVM uses, read from the classes it has loaded: the one
- * {@code lifeline.backend} asks for, else FFM on Java 22 and newer and JNA below; and on 22 and
- * newer, by default, no class of JNA at all, though JNA is on the class path. The JNA backend's
- * test execution on Java 25 ({@code jna-backend} in this module's POM) runs this class too, so that
- * it cannot silently test FFM.
+ * {@code lifeline.backend} asks for, else FFM on Java 22 and newer and JNA below (that a default
+ * JVM loads nothing of the other backend, nor of JNA on 22 and newer, is BackendLoadingTest's). The
+ * JNA backend's test execution on Java 25 ({@code jna-backend} in this module's POM) runs this
+ * class too, so that it cannot silently test FFM.
  */
 class BackendTest {
     private static final String JNA_CALLS = "dev.lifeline.internal.linux.jna.JnaCalls";
@@ -41,16 +41,6 @@ class BackendTest {
             assertThat(loaded).contains(JNA_CALLS, "com.sun.jna.Native").doesNotContain(FFM_CALLS);
         } else {
             assertThat(loaded).contains(FFM_CALLS).doesNotContain(JNA_CALLS);
-        }
-    }
-
-    @Test
-    void byDefaultOnJava22AndNewerNoClassOfJnaIsLoaded() throws Exception {
-        List<String> classes = childLoads(List.of());
-        if (Runtime.version().feature() >= 22) {
-            assertThat(classes).contains(FFM_CALLS).noneMatch(c -> c.startsWith("com.sun.jna.")).doesNotContain(JNA_CALLS);
-        } else {
-            assertThat(classes).contains(JNA_CALLS, "com.sun.jna.Native").doesNotContain(FFM_CALLS);
         }
     }
 

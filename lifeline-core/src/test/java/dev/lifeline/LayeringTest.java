@@ -42,6 +42,8 @@ class LayeringTest {
 
     /** Each class of lifeline-core (internal name) with the strings of its constant pool. */
     private static final Map<String, List<String>> CLASSES = new TreeMap<>();
+    /** Each class's class-file major version: 61 is Java 17's, 66 Java 22's. */
+    private static final Map<String, Integer> VERSIONS = new TreeMap<>();
 
     @BeforeAll
     static void readClasses() throws IOException {
@@ -51,7 +53,13 @@ class LayeringTest {
                 String name = root.relativize(file).toString().replace('\\', '/');
                 name = name.substring(0, name.length() - ".class".length());
                 try (InputStream in = Files.newInputStream(file)) {
-                    CLASSES.put(name, utf8Constants(new DataInputStream(in)));
+                    DataInputStream data = new DataInputStream(in);
+                    if (data.readInt() != 0xCAFEBABE) {
+                        throw new IOException("not a class file: " + file);
+                    }
+                    data.readUnsignedShort();
+                    VERSIONS.put(name, data.readUnsignedShort());
+                    CLASSES.put(name, utf8Constants(data));
                 }
             }
         }
@@ -69,6 +77,23 @@ class LayeringTest {
     @Test
     void onlyTheJnaBackendTouchesJna() {
         assertThat(offenders(c -> !c.startsWith(JNA), JNA_API)).isEmpty();
+    }
+
+    /**
+     * The base runs on Java 17, so every class of it is compiled for 17; the FFM backend, whose API
+     * is final from 22, is compiled for 22 and loaded only there ({@code Backends}).
+     */
+    @Test
+    void everyClassButTheFfmBackendsLoadsOnJava17() {
+        List<String> newer = new ArrayList<>();
+        VERSIONS.forEach((c, major) -> {
+            if (!c.startsWith(FFM) && major > 61) {
+                newer.add(c + " (class file " + major + ")");
+            }
+        });
+        assertThat(newer).isEmpty();
+        assertThat(VERSIONS).hasEntrySatisfying("dev/lifeline/internal/linux/ffm/FfmCalls", v -> assertThat(v).isEqualTo(66));
+        assertThat(VERSIONS).hasEntrySatisfying("dev/lifeline/Probe", v -> assertThat(v).isEqualTo(61));
     }
 
     @Test
@@ -136,13 +161,8 @@ class LayeringTest {
         return offenders;
     }
 
-    /** The CONSTANT_Utf8 entries of a class file (JVMS 4.4). */
+    /** The CONSTANT_Utf8 entries of a class file (JVMS 4.4), read from just after its version. */
     private static List<String> utf8Constants(DataInputStream in) throws IOException {
-        if (in.readInt() != 0xCAFEBABE) {
-            throw new IOException("not a class file");
-        }
-        in.readUnsignedShort();
-        in.readUnsignedShort();
         int count = in.readUnsignedShort();
         List<String> strings = new ArrayList<>();
         for (int i = 1; i < count; i++) {
