@@ -11,9 +11,9 @@ package dev.lifeline.internal.linux;
  * <p>Each backend is named by its class name relative to this package, so that a relocated copy
  * (the agent's shaded one) finds its own.
  */
-final class Backends {
+public final class Backends {
     /** The JNA lifeline is built and tested with; also in the parent POM, where a test compares the two. */
-    static final String JNA = "net.java.dev.jna:jna:5.19.1";
+    public static final String JNA = "net.java.dev.jna:jna:5.19.1";
     static final String PROPERTY = "lifeline.backend";
 
     private Backends() {

@@ -12,7 +12,7 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * Sending one datagram to a Unix socket, as systemd's sd_notify does: the JDK's DatagramChannel
- * speaks no AF_UNIX before Java 16, and none of its channels takes an abstract address.
+ * speaks no AF_UNIX (the Unix-domain channels of Java 16 are stream sockets only).
  *
  * <p>An address starting with {@code @} is in the abstract namespace (the {@code @} becomes a
  * NUL byte and no terminator follows), as systemd hands out in {@code NOTIFY_SOCKET}.

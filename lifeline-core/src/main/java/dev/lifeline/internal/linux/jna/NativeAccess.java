@@ -1,6 +1,7 @@
 package dev.lifeline.internal.linux.jna;
 
 import com.sun.jna.Native;
+import dev.lifeline.internal.linux.Backends;
 
 /**
  * Whether JNA could bind the C library, and what to tell the user when it could not: decided on
@@ -60,7 +61,7 @@ final class NativeAccess {
             }
         }
         if (failure instanceof NoClassDefFoundError && String.valueOf(failure.getMessage()).startsWith("com/sun/jna/")) {
-            return new IllegalStateException("lifeline needs JNA on Java 17 to 21: add net.java.dev.jna:jna:5.19.1"
+            return new IllegalStateException("lifeline needs JNA on Java 17 to 21: add " + Backends.JNA
                     + " (or newer) to the class path or module path", failure);
         }
         // JNA's native library would not load: an unpacked copy under a noexec directory, say.
