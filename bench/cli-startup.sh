@@ -147,10 +147,16 @@ for t in dist clone; do
     if [[ $t == dist ]]; then
         # What bin/lifeline runs for check, without the launcher (bash, the locale block, the child).
         direct=(-XX:AOTCache="$home/app/lifeline.aot" -Xlog:aot*=off -Xlog:cds*=off "${flags[@]}"
-            --enable-native-access=ALL-UNNAMED)
+            --enable-native-access=ALL-UNNAMED --add-opens=java.base/sun.nio.fs=ALL-UNNAMED)
         direct=(-Dlifeline.launcher=answers -Xint "${direct[@]}")
-        add $t 'check PATH (dead), java without the launcher' 201 "$empty" "$java" "${direct[@]}" \
+        jdk=(-Dlifeline.backend=jdk -Djdk.reflect.useNativeAccessorOnly=true)
+        add $t 'check PATH (dead), java without the launcher' 201 "$empty" "$java" "${direct[@]}" "${jdk[@]}" \
             -cp "$home/app/lifeline-cli.jar" dev.lifeline.cli.Main check "$beacons/dead"
+        # The same, its calls linked through FFM as before (the avenue the JDK's natives replace).
+        add $t 'check PATH (dead), java without the launcher, through FFM' 201 "$empty" "$java" "${direct[@]}" \
+            -Dlifeline.backend=ffm -cp "$home/app/lifeline-cli.jar" dev.lifeline.cli.Main check "$beacons/dead"
+        add $t 'empty JVM, interpreted (-Xint, as check runs)' 0 "$empty" "$java" -Xint "${empty_flags[@]}" \
+            -cp "$work/empty.jar" dev.lifeline.bench.EmptyMain
         add $t 'empty JVM against itself (noise floor)' 0 "$empty" "$java" "${empty_flags[@]}" -cp "$work/empty.jar" \
             dev.lifeline.bench.EmptyMain
         add $t 'empty JVM without an AOT cache or CDS archive' 0 "$empty" "$java" "${flags[@]}" -cp "$work/empty.jar" \

@@ -66,7 +66,9 @@ install -m 644 -- "$here/../../../lifeline-cli/src/main/launcher/launch.bash" "$
 
 # The AOT cache, trained on the jlinked runtime itself (a cache fits only the runtime that made
 # it), with the flags bin/lifeline runs with, by the CLI's Training: the paths check, status, wait,
-# --help and --version take, on a FIFO this script holds open (live) and one nobody holds (dead).
+# --help and --version take, on a FIFO this script holds open (live) and one nobody holds (dead),
+# checked as those commands check (through the JDK's own natives, launch.bash says why), so that
+# the cache holds what they load and nothing of the FFM linking they no longer do.
 echo "build.sh: training the start-up cache"
 flags=$(sed -n 's/^ *-XX:TieredStopAtLevel/-XX:TieredStopAtLevel/p' "$here/lifeline" | sed 's/ *[\\)]$//')
 [[ $flags == -XX:TieredStopAtLevel=* ]] || { echo "build.sh: cannot read the JVM flags from $here/lifeline" >&2; exit 1; }
@@ -77,7 +79,7 @@ mkfifo -m 600 -- "$tmp/training/live" "$tmp/training/dead"
 exec 3<>"$tmp/training/live"
 # shellcheck disable=SC2086 # $flags is a list of options, split on purpose
 "$stage/runtime/bin/java" -XX:AOTCacheOutput="$stage/app/lifeline.aot" -Xlog:aot*=off -Xlog:cds*=off \
-    $flags -cp "$stage/app/lifeline-cli.jar" dev.lifeline.cli.Training "$tmp/training" \
+    -Dlifeline.backend=jdk -Djdk.reflect.useNativeAccessorOnly=true $flags -cp "$stage/app/lifeline-cli.jar" dev.lifeline.cli.Training "$tmp/training" \
     3>&- >"$tmp/training.out" 2>&1 && [[ -s $stage/app/lifeline.aot ]] || {
     cat -- "$tmp/training.out" >&2
     echo "build.sh: the training run did not answer as it must, or wrote no cache" >&2

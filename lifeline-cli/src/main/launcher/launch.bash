@@ -48,7 +48,14 @@ esac
 # machine, a dead check took 170 ms of CPU interpreted against 277 with C1, and no more wall time
 # (bench/results/2026-12-04/cli-startup.md). The AOT cache, trained with C1's flags, fits as it is.
 # The holders and the other commands keep C1 (exec above).
-( trap - INT QUIT; exec "$java" -Dlifeline.launcher=answers -Xint "${jvm_flags[@]}" -cp "$classpath" dev.lifeline.cli.Main "$@" ) &
+# -Dlifeline.backend=jdk: the check's calls (open, fstat, stat, close) go through the natives the
+# JDK has already linked for its own file system, which --add-opens java.base/sun.nio.fs (in
+# jvm_flags, for every command, so that one AOT cache fits all) lets lifeline reach, and
+# -Djdk.reflect.useNativeAccessorOnly=true lets it call without spinning a lambda form: linking
+# FFM downcalls for them cost a check some 40 ms, most of what it took above an empty JVM
+# (bench/results/2026-12-05/cli-startup.md). Where those natives cannot be had, FFM answers.
+( trap - INT QUIT; exec "$java" -Dlifeline.launcher=answers -Dlifeline.backend=jdk -Djdk.reflect.useNativeAccessorOnly=true \
+    -Xint "${jvm_flags[@]}" -cp "$classpath" dev.lifeline.cli.Main "$@" ) &
 child=$!
 for signal in HUP INT QUIT TERM; do
     trap "kill -$signal $child 2>/dev/null" "$signal"

@@ -92,7 +92,14 @@ public final class Probe {
         Objects.requireNonNull(path, "path");
         PLATFORM.requireSupported();
         NativePath nativePath = NativePath.of(path);
-        return new Probe(nativePath, PLATFORM.concerns(path, true).stream().map(Concern::text).toList());
+        // A loop, not a stream: the lifeline command makes one probe and exits, and a stream
+        // pipeline's classes are some of what it loads at start-up for nothing.
+        List<Concern> concerns = PLATFORM.concerns(path, true);
+        String[] warnings = new String[concerns.size()];
+        for (int i = 0; i < warnings.length; i++) {
+            warnings[i] = concerns.get(i).text();
+        }
+        return new Probe(nativePath, List.of(warnings));
     }
 
     /**

@@ -23,6 +23,10 @@ import org.junit.jupiter.api.io.TempDir;
 class BackendTest {
     private static final String JNA_CALLS = "dev.lifeline.internal.linux.jna.JnaCalls";
     private static final String FFM_CALLS = "dev.lifeline.internal.linux.ffm.FfmCalls";
+    private static final String JDK_CALLS = "dev.lifeline.internal.linux.jdk.JdkCalls";
+    /** What the lifeline command passes to check, status and wait (launch.bash). */
+    static final List<String> JDK_OPTIONS = List.of("-Dlifeline.backend=jdk",
+            "--add-opens=java.base/sun.nio.fs=ALL-UNNAMED", "-Djdk.reflect.useNativeAccessorOnly=true");
 
     @TempDir
     Path dir;
@@ -39,6 +43,13 @@ class BackendTest {
         Set<String> loaded = loadedClasses();
         if (expected().equals("jna")) {
             assertThat(loaded).contains(JNA_CALLS, "com.sun.jna.Native").doesNotContain(FFM_CALLS);
+        } else if (expected().equals("jdk")) {
+            // The check's calls through the JDK's natives; the default backend, made only when a
+            // call needs it, is the version's (never JNA on 22+).
+            assertThat(loaded).contains(JDK_CALLS);
+            if (Runtime.version().feature() >= 22) {
+                assertThat(loaded).doesNotContain(JNA_CALLS);
+            }
         } else {
             assertThat(loaded).contains(FFM_CALLS).doesNotContain(JNA_CALLS);
         }
@@ -49,6 +60,28 @@ class BackendTest {
         List<String> classes = childLoads(List.of("-Dlifeline.backend=jna"));
         assertThat(classes).contains(JNA_CALLS, "com.sun.jna.Native")
                 .noneMatch(c -> c.startsWith("dev.lifeline.internal.linux.ffm."));
+    }
+
+    /**
+     * The lifeline command's way (issue 17): a check through the JDK's own natives links no FFM
+     * downcall at all (no downcall stub, no lambda form spun for one), and answers as FFM does.
+     * On the JDK the build pins (25), the natives must be there: if a JDK changes their shape,
+     * this fails, rather than the command silently falling back to the slower FFM path.
+     */
+    @Test
+    void askedForTheJdksNativesAChildChecksWithoutLinkingAnyDowncall() throws Exception {
+        List<String> classes = childLoads(JDK_OPTIONS);
+        assertThat(classes).contains(JDK_CALLS)
+                .noneMatch(c -> c.startsWith("jdk.internal.foreign.abi.DowncallStub"))
+                .noneMatch(c -> c.startsWith("jdk.internal.foreign.abi.DowncallLinker"));
+    }
+
+    /** Without --add-opens the JDK's natives cannot be reached: the default backend answers alone. */
+    @Test
+    void askedForTheJdksNativesWithoutAccessAChildFallsBackToTheDefault() throws Exception {
+        List<String> classes = childLoads(List.of("-Dlifeline.backend=jdk"));
+        assertThat(classes).doesNotContain(JDK_CALLS + "$JdkPath")
+                .contains(Runtime.version().feature() >= 22 ? FFM_CALLS : JNA_CALLS);
     }
 
     /** The classes a child JVM loads to check one absent path, having answered ABSENT. */

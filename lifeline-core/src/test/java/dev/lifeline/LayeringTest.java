@@ -28,6 +28,9 @@ import org.junit.jupiter.api.Test;
  * dev.lifeline.internal.linux      Linux logic    may use: internal, internal.posix
  * dev.lifeline.internal.linux.ffm  FFM backend    may use: the above, java.lang.foreign
  * dev.lifeline.internal.linux.jna  JNA backend    may use: the above, com.sun.jna
+ * dev.lifeline.internal.linux.jdk  the check's calls through the JDK's own natives, the rest
+ *                                  through the backend it wraps; may use: the linux package,
+ *                                  sun.nio.fs by reflection, never FFM or JNA
  * </pre>
  */
 class LayeringTest {
@@ -37,6 +40,8 @@ class LayeringTest {
     private static final String LINUX = "dev/lifeline/internal/linux/";
     private static final String FFM = "dev/lifeline/internal/linux/ffm/";
     private static final String JNA = "dev/lifeline/internal/linux/jna/";
+    private static final String JDK = "dev/lifeline/internal/linux/jdk/";
+    private static final String JDK_FS = "sun.nio.fs.";
     private static final String FOREIGN = "java/lang/foreign/";
     private static final String JNA_API = "com/sun/jna/";
 
@@ -100,6 +105,18 @@ class LayeringTest {
     void nothingOutsideABackendRefersToIt() {
         assertThat(offenders(c -> !c.startsWith(FFM), FFM)).isEmpty();
         assertThat(offenders(c -> !c.startsWith(JNA), JNA)).isEmpty();
+        assertThat(offenders(c -> !c.startsWith(JDK), JDK)).isEmpty();
+    }
+
+    /** Only the jdk package names the JDK's internals, and it wraps a backend without naming either. */
+    @Test
+    void onlyTheJdkPackageReachesTheJdksFileSystemInternals() {
+        assertThat(offenders(c -> !c.startsWith(JDK), JDK_FS)).isEmpty();
+        assertThat(offenders(c -> c.startsWith(JDK), JDK_FS)).as("where the JDK's natives are named").isNotEmpty();
+        assertThat(offenders(c -> c.startsWith(JDK), FOREIGN)).isEmpty();
+        assertThat(offenders(c -> c.startsWith(JDK), JNA_API)).isEmpty();
+        assertThat(offenders(c -> c.startsWith(JDK), FFM)).isEmpty();
+        assertThat(offenders(c -> c.startsWith(JDK), JNA)).isEmpty();
     }
 
     @Test

@@ -400,7 +400,9 @@ class LauncherIT {
         fakeJdk(root.resolve("opt/java/jdk-26"), "26");
         Running.Result r = launch(root, Map.of(), "check", "/x");
         assertThat(r.exitCode()).as(r.toString()).isZero();
-        assertThat(r.stdout()).startsWith("java 26: ").contains(" --enable-native-access=ALL-UNNAMED -cp ")
+        assertThat(r.stdout()).startsWith("java 26: ")
+                .contains(" -Dlifeline.backend=jdk -Djdk.reflect.useNativeAccessorOnly=true ")
+                .contains(" --enable-native-access=ALL-UNNAMED --add-opens=java.base/sun.nio.fs=ALL-UNNAMED -cp ")
                 .endsWith(" dev.lifeline.cli.Main check /x\n");
     }
 

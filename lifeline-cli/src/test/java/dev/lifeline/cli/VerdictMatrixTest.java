@@ -27,7 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The whole verdict matrix (issue 17) through the CLI's fast path ({@code lifeline check --json
- * PATH}, a real process that loads no class of picocli) and through the library's {@link Probe}
+ * PATH}, a real process that loads no class of picocli, started as the launcher starts it: its
+ * calls through the JDK's own natives, no FFM downcall linked) and through the library's {@link Probe}
  * (in a process of its own, {@link ProbeMain}, as the same user): the same JSON object, the same
  * exit code, and the verdict each cell must have.
  */
@@ -86,7 +87,10 @@ class VerdictMatrixTest {
             for (Cell cell : cells) {
                 Path log = logs.resolve(seen.size() + ".log");
                 List<String> cli = new ArrayList<>(cell.asUser());
+                // As the launcher runs check: its calls through the JDK's own natives (launch.bash).
                 cli.addAll(List.of(Cli.javaBinary(), "-Xlog:class+load=info:file=" + log, "--enable-native-access=ALL-UNNAMED",
+                        "--add-opens=java.base/sun.nio.fs=ALL-UNNAMED", "-Dlifeline.backend=jdk",
+                        "-Djdk.reflect.useNativeAccessorOnly=true", "-Xint",
                         "-cp", classPath, Main.class.getName(), "check", "--json", cell.path().toString()));
                 Running.Result fast = Cli.run(cli, null, Map.of());
                 List<String> library = new ArrayList<>(cell.asUser());
@@ -106,6 +110,9 @@ class VerdictMatrixTest {
                 List<String> loaded = Files.readAllLines(log);
                 assertThat(loaded).as(what + ": the fast path ran").anyMatch(line -> line.contains(" dev.lifeline.cli.FastCheck "))
                         .noneMatch(line -> line.contains(" picocli."));
+                assertThat(loaded).as(what + ": through the JDK's natives, no FFM downcall linked")
+                        .anyMatch(line -> line.contains(" dev.lifeline.internal.linux.jdk.JdkCalls "))
+                        .noneMatch(line -> line.contains("jdk.internal.foreign.abi.DowncallStub"));
                 seen.put(what, fast.stdout().strip());
             }
             assertThat(seen).hasSize(cells.size());

@@ -147,6 +147,14 @@ public final class NativePath {
         return path;
     }
 
+    /**
+     * The same path with another native form: for a backend that makes some calls itself and hands
+     * the others to another backend, which takes its own form.
+     */
+    public NativePath withNativeForm(Object form) {
+        return new NativePath(path, form);
+    }
+
     @Override
     public String toString() {
         return path.toString();

@@ -91,6 +91,46 @@ class TarballIT {
         }
     }
 
+    /**
+     * check, status and wait as the launcher runs them (issue 17): the check's calls through the
+     * JDK's own natives, no FFM downcall linked, every lifeline class from the start-up cache. If
+     * the runtime the build pins changed the natives' shape, the command would fall back to FFM and
+     * this would fail.
+     */
+    @Test
+    void checksThroughTheJdksOwnNativesFromTheStartUpCache() throws Exception {
+        Path beacons = Files.createDirectories(dir.resolve("beacons"));
+        Path stale = beacons.resolve("stale");
+        Proc.ok("mkfifo", stale.toString());
+        for (List<String> command : List.of(List.of("check", stale.toString()), List.of("wait", "--dead", stale.toString()),
+                List.of("status", beacons.toString()))) {
+            Path log = dir.resolve("classes-" + command.get(0) + ".log");
+            Map<String, String> logged = new java.util.HashMap<>(env);
+            logged.put("JAVA_TOOL_OPTIONS", "-Xlog:class+load=info:file=" + log);
+            Running.Result r = Proc.run(lifeline(command.toArray(String[]::new)), logged);
+            assertThat(r.exitCode()).as(r.toString()).isEqualTo(command.get(0).equals("wait") ? 0 : 1);
+            List<String> loaded = Files.readAllLines(log);
+            assertThat(loaded).as(command + ": the JDK's natives, from the cache")
+                    .anyMatch(line -> line.contains(" dev.lifeline.internal.linux.jdk.JdkCalls source: shared objects file"))
+                    .noneMatch(line -> line.contains("jdk.internal.foreign.abi.DowncallStub"))
+                    .noneMatch(line -> line.contains(" dev.lifeline.") && !line.contains("source: shared objects file"));
+        }
+    }
+
+    /** Started by a relative path, or through a directory link named bin: its home is still found. */
+    @Test
+    void findsItsHomeFromARelativePathAndThroughALinkedBinDirectory() throws Exception {
+        Path other = Files.createDirectories(dir.resolve("other"));
+        Files.createSymbolicLink(other.resolve("bin"), home.resolve("bin"));
+        for (List<String> command : List.of(List.of("sh", "-c", "cd \"$1\" && exec ./bin/lifeline --version", "sh", home.toString()),
+                List.of(other.resolve("bin/lifeline").toString(), "--version"))) {
+            Running.Result version = Proc.run(command, env);
+            assertThat(version.exitCode()).as(version.toString()).isZero();
+            assertThat(version.stdout()).startsWith("lifeline " + Proc.VERSION);
+        }
+        assertThat(marker).doesNotExist();
+    }
+
     @Test
     void runsThroughASymbolicLinkFromAnotherDirectory() throws Exception {
         Path bin = Files.createDirectories(dir.resolve("bin"));

@@ -97,10 +97,15 @@ public final class Running implements AutoCloseable {
     /**
      * {@code -Dlifeline.backend=...} when this JVM was given one (the JNA backend's test runs on
      * Java 22+): a child JVM then reaches the C library the same way, so that both sides of a
-     * cross-process test run the backend under test. Empty otherwise.
+     * cross-process test run the backend under test; for {@code jdk}, with the options that backend
+     * needs (as the lifeline command passes them). Empty otherwise.
      */
     public static List<String> backend() {
         String backend = System.getProperty("lifeline.backend", "");
+        if (backend.equals("jdk")) {
+            return List.of("-Dlifeline.backend=jdk", "--add-opens=java.base/sun.nio.fs=ALL-UNNAMED",
+                    "-Djdk.reflect.useNativeAccessorOnly=true");
+        }
         return backend.isEmpty() ? List.of() : List.of("-Dlifeline.backend=" + backend);
     }
 

@@ -1,5 +1,7 @@
 package dev.lifeline.internal.linux;
 
+import java.util.function.Supplier;
+
 /**
  * Chooses, once, how lifeline reaches the C library: the FFM API on Java 22 and newer (nothing to
  * add), JNA on Java 17 to 21 (the user adds JNA). The choice is made from the running JVM's
@@ -7,6 +9,11 @@ package dev.lifeline.internal.linux;
  * loaded, even with JNA on the class path, and below 22 no class compiled for 22 is. The system
  * property {@code lifeline.backend} ({@code ffm} or {@code jna}) forces one: for the tests and the
  * benchmark, which run the JNA backend on Java 25 side by side with FFM.
+ *
+ * <p>{@code lifeline.backend=jdk} asks for the default backend wrapped in {@code jdk.JdkCalls},
+ * which makes a check's calls through the JDK's own natives: the lifeline command's check, status
+ * and wait pass it, with what it needs, to start faster. Where the JDK's natives cannot be had, the
+ * default backend serves alone, and {@link #fallback()} says why.
  *
  * <p>Each backend is named by its class name relative to this package, so that a relocated copy
  * (the agent's shaded one) finds its own.
@@ -26,11 +33,37 @@ public final class Backends {
         int java = Runtime.version().feature();
         String forced = System.getProperty(PROPERTY, "");
         String name = switch (forced) {
-            case "" -> java >= 22 ? "ffm" : "jna";
+            case "", "jdk" -> java >= 22 ? "ffm" : "jna";
             case "ffm", "jna" -> forced;
             default -> throw new UnsupportedOperationException(
-                    "lifeline: the system property " + PROPERTY + " must be ffm or jna, not '" + forced + "'");
+                    "lifeline: the system property " + PROPERTY + " must be ffm, jna or jdk, not '" + forced + "'");
         };
+        requireUsable(name, java);
+        if (!forced.equals("jdk")) {
+            return load(name);
+        }
+        try {
+            // The default backend is made only when a call needs it: a check never does, and making
+            // the FFM one would start the FFM machinery, which costs a command milliseconds.
+            Supplier<LinuxCalls> other = () -> load(name);
+            return (LinuxCalls) Class.forName(Backends.class.getPackageName() + ".jdk.JdkCalls")
+                    .getDeclaredConstructor(Supplier.class).newInstance(other);
+        } catch (ReflectiveOperationException | LinkageError e) {
+            Throwable cause = e.getCause() != null ? e.getCause() : e;
+            fallback = "the JDK's natives cannot be used, so " + name + " makes every call: " + cause.getMessage();
+            return load(name);
+        }
+    }
+
+    /** Why {@code lifeline.backend=jdk} was not followed in this JVM; null if it was, or was not asked. */
+    static volatile String fallback;
+
+    static String fallback() {
+        return fallback;
+    }
+
+    /** @throws UnsupportedOperationException saying what to add or change, if {@code name} cannot serve */
+    private static void requireUsable(String name, int java) {
         if (name.equals("ffm") && java < 22) {
             throw new UnsupportedOperationException("lifeline: its FFM backend needs Java 22 or newer; this is Java " + java);
         }
@@ -40,6 +73,9 @@ public final class Backends {
                     + " Maven <dependency><groupId>net.java.dev.jna</groupId><artifactId>jna</artifactId>"
                     + "<version>5.19.1</version></dependency>, or Gradle implementation(\"" + JNA + "\")");
         }
+    }
+
+    private static LinuxCalls load(String name) {
         String backend = Backends.class.getPackageName() + "." + name + "." + (name.equals("ffm") ? "FfmCalls" : "JnaCalls");
         try {
             return (LinuxCalls) Class.forName(backend).getDeclaredConstructor().newInstance();
@@ -55,7 +91,8 @@ public final class Backends {
     }
 
     static String name(LinuxCalls calls) {
-        return calls.getClass().getPackageName().endsWith(".ffm") ? "ffm" : "jna";
+        String backend = calls.getClass().getPackageName();
+        return backend.substring(backend.lastIndexOf('.') + 1);
     }
 
     /** Whether {@code className} can be found, without initialising it (JNA unpacks its native library then). */

@@ -36,7 +36,7 @@ public final class LinuxPlatform extends PosixPlatform {
         Polls.class.getName();
     }
 
-    /** Which backend serves this JVM, as {@code lifeline.backend} names it: {@code ffm} or {@code jna}. */
+    /** Which backend serves this JVM, as {@code lifeline.backend} names it: {@code ffm}, {@code jna} or {@code jdk}. */
     public String backend() {
         return Backends.name(calls);
     }

@@ -35,8 +35,6 @@ class LinuxSyscalls implements Syscalls {
     /** All a caller reads: the kernel fills these from the inode in one go anyway. */
     private static final int STATX_MASK = Abi.STATX_TYPE | Abi.STATX_MODE | Abi.STATX_UID | Abi.STATX_INO
             | Abi.STATX_ATIME | Abi.STATX_MTIME | Abi.STATX_NLINK;
-    /** The empty string statx needs, with AT_EMPTY_PATH, to describe a descriptor. */
-    private static final MemorySegment EMPTY = Arena.global().allocate(1);
     /** One shape, (int, int) -> int, serves flock and fchmod: one descriptor to link, not two. */
     static final FunctionDescriptor INT_INT = FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT);
 
@@ -63,6 +61,12 @@ class LinuxSyscalls implements Syscalls {
 
     private static final class Statx {
         static final MethodHandle MH = link("statx", CHECK_SHAPE, ERRNO, Linker.Option.firstVariadicArg(3));
+        /**
+         * The empty string statx needs, with AT_EMPTY_PATH, to describe a descriptor. Here, not in
+         * a field of the class: making the backend must not start the FFM machinery, which a
+         * backend wrapped by the jdk one may never use.
+         */
+        static final MemorySegment EMPTY = Arena.global().allocate(1);
     }
 
     private static final class Mkfifo {
@@ -155,7 +159,7 @@ class LinuxSyscalls implements Syscalls {
 
     @Override
     public int fstat(CallState state, int fd) {
-        return statx((Scratch) state, fd, EMPTY, Abi.AT_EMPTY_PATH);
+        return statx((Scratch) state, fd, Statx.EMPTY, Abi.AT_EMPTY_PATH);
     }
 
     @Override
