@@ -149,8 +149,8 @@ for t in dist clone; do
         direct=(-XX:AOTCache="$home/app/lifeline.aot" -Xlog:aot*=off -Xlog:cds*=off "${flags[@]}"
             --enable-native-access=ALL-UNNAMED --add-opens=java.base/sun.nio.fs=ALL-UNNAMED)
         direct=(-Dlifeline.launcher=answers -Xint "${direct[@]}")
-        jdk=(-Dlifeline.backend=jdk -Djdk.reflect.useNativeAccessorOnly=true)
-        add $t 'check PATH (dead), java without the launcher' 201 "$empty" "$java" "${direct[@]}" "${jdk[@]}" \
+        natives=(-Dlifeline.backend=jdk -Djdk.reflect.useNativeAccessorOnly=true)
+        add $t 'check PATH (dead), java without the launcher' 201 "$empty" "$java" "${direct[@]}" "${natives[@]}" \
             -cp "$home/app/lifeline-cli.jar" dev.lifeline.cli.Main check "$beacons/dead"
         # The same, its calls linked through FFM as before (the avenue the JDK's natives replace).
         add $t 'check PATH (dead), java without the launcher, through FFM' 201 "$empty" "$java" "${direct[@]}" \

@@ -65,9 +65,9 @@ install -m 755 -- "$here/lifeline" "$stage/bin/lifeline"
 install -m 644 -- "$here/../../../lifeline-cli/src/main/launcher/launch.bash" "$stage/app/launch.bash"
 
 # The AOT cache, trained on the jlinked runtime itself (a cache fits only the runtime that made
-# it), with the flags bin/lifeline runs with, by the CLI's Training: the paths check, status, wait,
-# --help and --version take, on a FIFO this script holds open (live) and one nobody holds (dead),
-# checked as those commands check (through the JDK's own natives, launch.bash says why), so that
+# it), with the flags bin/lifeline runs with, by the CLI's Training: the paths check, status and
+# wait take (Training says why only these), on a FIFO this script holds open (live) and one
+# nobody holds (dead), checked as those commands check (through the JDK's own natives, launch.bash says why), so that
 # the cache holds what they load and nothing of the FFM linking they no longer do.
 echo "build.sh: training the start-up cache"
 flags=$(sed -n 's/^ *-XX:TieredStopAtLevel/-XX:TieredStopAtLevel/p' "$here/lifeline" | sed 's/ *[\\)]$//')

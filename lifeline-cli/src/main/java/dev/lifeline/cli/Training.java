@@ -5,9 +5,11 @@ import java.io.PrintStream;
 
 /**
  * The training run of the JDK's AOT cache ({@code java -XX:AOTCacheOutput=... Training DIR}): in one
- * JVM, the paths that {@code check}, {@code status}, {@code wait}, {@code --help} and
- * {@code --version} take, so that the cache holds the classes each loads and links, and the
- * lambda forms and call sites each resolves. DIR holds {@code live}, a FIFO the caller holds open
+ * JVM, the paths that {@code check}, {@code status} and {@code wait} take, so that the cache holds
+ * the classes each loads and links, and the lambda forms and call sites each resolves. Those
+ * three only: the JVM loads every class of the cache when it starts, so each class another
+ * command would add costs these a little on every call (measured: 2 to 3 ms for {@code --help}
+ * and {@code --version}, which then take some 20 ms more, well within their own bound; issue 17). DIR holds {@code live}, a FIFO the caller holds open
  * for reading, and {@code dead}, one nobody holds. The commands' output is discarded; exits 0
  * if the checks answered as they must (live alive, dead dead), else 1 with a line on stderr.
  * Run by the dist build (build.sh) and by the source tree's ./lifeline when it makes its cache.
@@ -36,15 +38,12 @@ public final class Training {
                 Main.run(new String[] {"status", dir}),
                 Main.run(new String[] {"status", "--json", dir}),
                 Main.run(new String[] {"wait", "--dead", dead}),
-                Main.run(new String[] {"--help"}),
-                Main.run(new String[] {"--version"}),
-                Main.run(new String[] {"check", "--help"}),
             };
         } finally {
             System.setOut(out);
             System.setErr(err);
         }
-        int[] expected = {0, 1, 0, 1, 3, 1, 1, 0, 0, 0, 0};
+        int[] expected = {0, 1, 0, 1, 3, 1, 1, 0};
         if (!java.util.Arrays.equals(codes, expected)) {
             System.err.println("lifeline training: exit codes " + java.util.Arrays.toString(codes) + ", expected "
                     + java.util.Arrays.toString(expected) + " (is " + live + " held?)");
