@@ -30,6 +30,12 @@ shopt -u nocasematch
 
 case ${1:-} in
     check | status | wait) ;;
+    --version | -V | --help | -h)
+        # Printed from what the build prepared, then the JVM is gone: interpreted, as check is
+        # below, since C1's thread would only compete for the CPU (measured: 7 ms less for
+        # --version; bench/results/2026-12-05/cli-startup.md).
+        exec "$java" -Xint "${jvm_flags[@]}" -cp "$classpath" dev.lifeline.cli.Main "$@"
+        ;;
     *)
         # The holders (hold, run, exec) and everything else: exec, so that the process started is
         # the one that holds a beacon, and signals reach it directly.
