@@ -139,7 +139,14 @@ final class UnixDispatcher {
         } catch (InvocationTargetException e) {
             Throwable cause = e.getCause();
             if (UNIX_EXCEPTION.isInstance(cause)) {
-                return -(Integer) get(ERRNO, cause);
+                int errno = (Integer) get(ERRNO, cause);
+                if (errno <= 0) {
+                    // The JDK makes a few of these with a message and no errno: no answer can be
+                    // read from one, and 0 would pass for success.
+                    throw new IllegalStateException("lifeline: the JDK's " + method.getName() + " failed without an errno: "
+                            + cause.getMessage(), cause);
+                }
+                return -errno;
             }
             if (cause instanceof RuntimeException r) {
                 throw r;
