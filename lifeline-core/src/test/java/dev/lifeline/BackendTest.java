@@ -25,8 +25,7 @@ class BackendTest {
     private static final String FFM_CALLS = "dev.lifeline.internal.linux.ffm.FfmCalls";
     private static final String JDK_CALLS = "dev.lifeline.internal.linux.jdk.JdkCalls";
     /** What the lifeline command passes to check, status and wait (launch.bash). */
-    static final List<String> JDK_OPTIONS = List.of("-Dlifeline.backend=jdk",
-            "--add-opens=java.base/sun.nio.fs=ALL-UNNAMED", "-Djdk.reflect.useNativeAccessorOnly=true");
+    static final List<String> JDK_OPTIONS = Running.JDK_BACKEND;
 
     @TempDir
     Path dir;

@@ -89,9 +89,9 @@ class VerdictMatrixTest {
                 List<String> cli = new ArrayList<>(cell.asUser());
                 // As the launcher runs check: its calls through the JDK's own natives (launch.bash).
                 cli.addAll(List.of(Cli.javaBinary(), "-Xlog:class+load=info:file=" + log, "--enable-native-access=ALL-UNNAMED",
-                        "--add-opens=java.base/sun.nio.fs=ALL-UNNAMED", "-Dlifeline.backend=jdk",
-                        "-Djdk.reflect.useNativeAccessorOnly=true", "-Xint",
-                        "-cp", classPath, Main.class.getName(), "check", "--json", cell.path().toString()));
+                        "-Xint"));
+                cli.addAll(Running.JDK_BACKEND);
+                cli.addAll(List.of("-cp", classPath, Main.class.getName(), "check", "--json", cell.path().toString()));
                 Running.Result fast = Cli.run(cli, null, Map.of());
                 List<String> library = new ArrayList<>(cell.asUser());
                 library.addAll(List.of(Cli.javaBinary(), "--enable-native-access=ALL-UNNAMED", "-cp", classPath,

@@ -95,6 +95,13 @@ public final class Running implements AutoCloseable {
     }
 
     /**
+     * What the lifeline command's launcher passes to check, status and wait (launch.bash): their
+     * calls through the JDK's own natives, which these options make reachable.
+     */
+    public static final List<String> JDK_BACKEND = List.of("-Dlifeline.backend=jdk",
+            "--add-opens=java.base/sun.nio.fs=ALL-UNNAMED", "-Djdk.reflect.useNativeAccessorOnly=true");
+
+    /**
      * {@code -Dlifeline.backend=...} when this JVM was given one (the JNA backend's test runs on
      * Java 22+): a child JVM then reaches the C library the same way, so that both sides of a
      * cross-process test run the backend under test; for {@code jdk}, with the options that backend
@@ -103,8 +110,7 @@ public final class Running implements AutoCloseable {
     public static List<String> backend() {
         String backend = System.getProperty("lifeline.backend", "");
         if (backend.equals("jdk")) {
-            return List.of("-Dlifeline.backend=jdk", "--add-opens=java.base/sun.nio.fs=ALL-UNNAMED",
-                    "-Djdk.reflect.useNativeAccessorOnly=true");
+            return JDK_BACKEND;
         }
         return backend.isEmpty() ? List.of() : List.of("-Dlifeline.backend=" + backend);
     }

@@ -42,7 +42,6 @@ final class ProcLocks {
         // glibc's encoding of the two (gnu_dev_major, gnu_dev_minor).
         long major = ((dev >>> 8) & 0xfff) | ((dev >>> 32) & ~0xfffL);
         long minor = (dev & 0xff) | ((dev >>> 12) & ~0xffL);
-        String file = Long.toHexString(major) + ":" + Long.toHexString(minor) + ":" + Long.toUnsignedString(ino);
         int answer = -1;
         for (int at = 0, end; at < table.length(); at = end + 1) {
             end = table.indexOf('\n', at);
@@ -58,7 +57,7 @@ final class ProcLocks {
                 }
                 return UNSURE; // a line of a shape not known here
             }
-            if (!sameFile(f[5], file) || !(f[1].equals("POSIX") || f[1].equals("OFDLCK"))) {
+            if (!sameFile(f[5], major, minor, ino) || !(f[1].equals("POSIX") || f[1].equals("OFDLCK"))) {
                 continue;
             }
             long pid;
@@ -109,16 +108,15 @@ final class ProcLocks {
         return fields.toArray(new String[0]);
     }
 
-    /** Whether {@code field} ("fe:00:1234", the device's halves zero-padded to two digits or more) names {@code file}. */
-    private static boolean sameFile(String field, String file) {
-        String[] a = colons(field);
-        String[] b = colons(file);
-        if (a == null || b == null) {
+    /** Whether {@code field} ("fe:00:1234": major and minor in hex, the inode in decimal) names this file. */
+    private static boolean sameFile(String field, long major, long minor, long ino) {
+        String[] parts = colons(field);
+        if (parts == null) {
             return false;
         }
         try {
-            return Long.parseLong(a[0], 16) == Long.parseLong(b[0], 16) && Long.parseLong(a[1], 16) == Long.parseLong(b[1], 16)
-                    && a[2].equals(b[2]);
+            return Long.parseLong(parts[0], 16) == major && Long.parseLong(parts[1], 16) == minor
+                    && Long.parseUnsignedLong(parts[2]) == ino;
         } catch (NumberFormatException e) {
             return false;
         }
