@@ -3,7 +3,8 @@
 # drift from the other in what an exit code means or which locale the JVM decodes names with.
 #
 # Expects: $java (the java binary), the array jvm_flags, $classpath, die() (prints one line and
-# exits 4), and the command's arguments as "$@". Never returns: it execs or exits.
+# exits 4), and the command's arguments as "$@"; optionally stale_cache() (see its use below).
+# Never returns: it execs or exits.
 
 # --- Locale, for names (this block and nothing else here is about the locale) ---
 # The JVM decodes argv and file names with the locale's charset (sun.jnu.encoding; on JDK 25 no
@@ -72,6 +73,14 @@ case $status in
     250) exit 150 ;;
     2[0-4][0-9]) exit $((status - 200)) ;;
     129 | 130 | 143) exit "$status" ;; # ended by SIGHUP, SIGINT or SIGTERM, as documented
+    199)
+        # The source tree's start-up cache did not match its jars (dev.lifeline.cli.StartupCache),
+        # and the JVM stopped before it answered: ./lifeline (stale_cache) runs the command again.
+        if declare -F stale_cache >/dev/null; then
+            stale_cache "$@"
+        fi
+        die "the JVM failed before it answered (exit status $status; its message, if any, is above); no answer"
+        ;;
     *)
         if ((status > 128)); then
             die "the JVM was killed by signal $((status - 128)) before it answered; no answer"

@@ -66,6 +66,11 @@ public final class Main {
      * jar on the class path, on each call of a command a probe may run every few seconds.
      */
     public static void main(String[] args) {
+        String cacheIndex = System.getProperty(StartupCache.PROPERTY);
+        if (cacheIndex != null
+                && !StartupCache.matches(Path.of(cacheIndex), System.getProperty(StartupCache.KEY_PROPERTY))) {
+            Runtime.getRuntime().halt(StartupCache.EXIT_STALE);
+        }
         int code = run(args);
         int exit = LAUNCHER_ANSWERS.equals(System.getProperty(LAUNCHER_PROPERTY)) ? forLauncher(code) : code;
         if (fastPathRan) {

@@ -18,6 +18,21 @@ public final class Training {
     private Training() {
     }
 
+    /**
+     * What the source tree's ./lifeline has check, status and wait do first (StartupCache): an
+     * index of one file, which matches under its own key and not under another. 0 if both held.
+     */
+    private static int cacheCheck(String dir, String file) {
+        java.nio.file.Path index = java.nio.file.Path.of(dir, "index");
+        String key = "00000000000000000000";
+        try {
+            java.nio.file.Files.writeString(index, key + "\n" + StartupCache.fingerprint(file) + "\n");
+            return StartupCache.matches(index, key) && !StartupCache.matches(index, "11111111111111111111") ? 0 : 1;
+        } catch (java.io.IOException e) {
+            return 1;
+        }
+    }
+
     public static void main(String[] args) {
         String dir = args[0];
         String live = dir + "/live";
@@ -38,12 +53,13 @@ public final class Training {
                 Main.run(new String[] {"status", dir}),
                 Main.run(new String[] {"status", "--json", dir}),
                 Main.run(new String[] {"wait", "--dead", dead}),
+                cacheCheck(dir, dead),
             };
         } finally {
             System.setOut(out);
             System.setErr(err);
         }
-        int[] expected = {0, 1, 0, 1, 3, 1, 1, 0};
+        int[] expected = {0, 1, 0, 1, 3, 1, 1, 0, 0};
         if (!java.util.Arrays.equals(codes, expected)) {
             System.err.println("lifeline training: exit codes " + java.util.Arrays.toString(codes) + ", expected "
                     + java.util.Arrays.toString(expected) + " (is " + live + " held?)");

@@ -94,6 +94,45 @@ class LauncherIT {
     }
 
     /**
+     * Once the cache is made, check, status and wait start no process but the JVM: the sources are
+     * walked and the cache's index read by bash alone, and the index's fingerprint is compared in
+     * the JVM (StartupCache). Every program the launcher could start is a stub on the PATH that
+     * records its call, then runs the real one.
+     */
+    @Test
+    void answeringCommandsStartNoProcessButTheJvmOnceTheCacheIsMade() throws Exception {
+        Path tree = copyOfTheBuiltTree();
+        Path launcher = tree.resolve("lifeline");
+        Path beacon = Files.createDirectory(dir.resolve("beacons")).resolve("b");
+        assertThat(new ProcessBuilder("mkfifo", "-m", "600", beacon.toString()).inheritIO().start().waitFor()).isZero();
+        Running.Result first = Cli.run(List.of(launcher.toString(), "check", beacon.toString()), dir, Map.of());
+        assertThat(first.stderr()).as(first.toString()).isEqualTo("lifeline: preparing the start-up cache (first use)...\n");
+
+        Path bin = Files.createDirectories(dir.resolve("stubs"));
+        Path calls = dir.resolve("calls");
+        List<String> programs = List.of("stat", "find", "readlink", "sha256sum", "cat", "cut", "mktemp", "dirname",
+                "mkfifo", "mv", "rm", "mkdir", "sed", "mvn", "flock");
+        for (String program : programs) {
+            Path real = Path.of("/usr/bin", program);
+            Path stub = Files.writeString(bin.resolve(program), "#!/bin/sh\necho " + program + " >> '" + calls + "'\n"
+                    + (Files.isExecutable(real) ? "exec " + real + " \"$@\"\n" : "exit 127\n"));
+            assertThat(stub.toFile().setExecutable(true)).isTrue();
+        }
+        Map<String, String> env = Map.of("PATH", bin + ":" + System.getenv("PATH"));
+        // A dead beacon: check and status answer 1, wait --dead 0.
+        Map<List<String>, Integer> answers = Map.of(List.of("check", beacon.toString()), 1,
+                List.of("status", beacon.getParent().toString()), 1, List.of("wait", "--dead", beacon.toString()), 0);
+        for (var answer : answers.entrySet()) {
+            List<String> all = new ArrayList<>(List.of(launcher.toString()));
+            all.addAll(answer.getKey());
+            Running.Result r = Cli.run(all, dir, env);
+            assertThat(r.exitCode()).as(r.toString()).isEqualTo(answer.getValue());
+            assertThat(r.stderr()).as(r.toString()).isEmpty();
+        }
+        assertThat(Files.exists(calls) ? Files.readAllLines(calls) : List.of()).as("programs started").isEmpty();
+    }
+
+    /**
      * A release build (-Prelease) leaves the sources and Javadoc jars beside the CLI's, newer than
      * it: the launcher runs the CLI's jar, never one of those.
      */
@@ -256,9 +295,9 @@ class LauncherIT {
         }
         try (var files = Files.list(dir)) {
             assertThat(files.map(p -> p.getFileName().toString()).filter(n -> !n.endsWith(".aot")))
-                    .as("besides the caches, only their index").containsExactly("index");
+                    .as("besides the caches, only their index").containsExactly("fingerprints");
         }
-        String key = Files.readAllLines(dir.resolve("index")).get(0);
+        String key = Files.readAllLines(dir.resolve("fingerprints")).get(0);
         assertThat(caches).as("the cache the index names").containsExactly(dir.resolve("lifeline-" + key + ".aot"));
         return caches;
     }
