@@ -146,7 +146,7 @@ for t in dist clone; do
     add $t '--help' 0 "$empty" "$cmd" --help
     if [[ $t == dist ]]; then
         # What bin/lifeline runs for check, without the launcher (bash, the locale block, the child).
-        direct=(-XX:AOTCache="$home/app/lifeline.aot" -Xlog:aot*=off -Xlog:cds*=off "${flags[@]}"
+        direct=(-XX:AOTCache="$home/app/lifeline-check.aot" -Xlog:aot*=off -Xlog:cds*=off "${flags[@]}"
             --enable-native-access=ALL-UNNAMED --add-opens=java.base/sun.nio.fs=ALL-UNNAMED)
         direct=(-Dlifeline.launcher=answers -Xint "${direct[@]}")
         natives=(-Dlifeline.backend=jdk -Djdk.reflect.useNativeAccessorOnly=true)

@@ -54,7 +54,7 @@ size() { du -k --apparent-size "$1" | cut -f1; }
 {
     echo "tarball $(basename "$tarball") $(size "$tarball") KiB"
     echo "deb $(basename "$deb") $(size "$deb") KiB, installed $(dpkg-deb -f "$deb" Installed-Size) KiB"
-    echo "unpacked tarball $(du -sk --apparent-size "$home" | cut -f1) KiB (runtime $(du -sk --apparent-size "$home/runtime" | cut -f1), AOT cache $(size "$home/app/lifeline.aot"))"
+    echo "unpacked tarball $(du -sk --apparent-size "$home" | cut -f1) KiB (runtime $(du -sk --apparent-size "$home/runtime" | cut -f1), AOT caches $(du -kc --apparent-size "$home"/app/lifeline-*.aot | tail -n 1 | cut -f1))"
     echo "machine: $(nproc) cores, $(uname -r), load $(cut -d ' ' -f 1-3 /proc/loadavg)"
 } | tee "$out/sizes.txt" >&2
 

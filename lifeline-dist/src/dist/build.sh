@@ -7,8 +7,8 @@
 #
 # JARS holds lib/*.jar: the CLI jar and every jar its manifest's Class-Path names.
 #   runtime/      a jlinked Java runtime holding only the modules jdeps finds the jars use
-#   app/          lifeline-cli.jar, lib/*.jar (as the manifest names them), lifeline.aot: the JDK's
-#                 AOT cache, trained by a `check` of a live FIFO on that very runtime
+#   app/          lifeline-cli.jar, lib/*.jar (as the manifest names them), lifeline-COMMAND.aot:
+#                 the JDK's AOT caches of check, status and wait, trained on that very runtime
 #   bin/lifeline  runs app/ on runtime/, whatever java or JAVA_HOME the machine has
 #   share/        the man page and the bash completion, written by the built command itself
 # Fails, naming what is missing, when a tool it needs (jlink, jdeps, tar, gzip, dpkg-deb, objdump) is not there.
@@ -64,12 +64,13 @@ install -m 755 -- "$here/lifeline" "$stage/bin/lifeline"
 # How bin/lifeline starts the JVM: the same file the source tree's ./lifeline sources.
 install -m 644 -- "$here/../../../lifeline-cli/src/main/launcher/launch.bash" "$stage/app/launch.bash"
 
-# The AOT cache, trained on the jlinked runtime itself (a cache fits only the runtime that made
-# it), with the flags bin/lifeline runs with, by the CLI's Training: the paths check, status and
-# wait take (Training says why only these), on a FIFO this script holds open (live) and one
-# nobody holds (dead), checked as those commands check (through the JDK's own natives, launch.bash says why), so that
-# the cache holds what they load and nothing of the FFM linking they no longer do.
-echo "build.sh: training the start-up cache"
+# The AOT caches, trained on the jlinked runtime itself (a cache fits only the runtime that made
+# it), with the flags bin/lifeline runs with, by the CLI's Training: one per answering command,
+# app/lifeline-{check,status,wait}.aot, each on the paths its command takes (Training says why one
+# each), on a FIFO this script holds open (live) and one nobody holds (dead), checked as those
+# commands check (through the JDK's own natives, launch.bash says why), so that each cache holds
+# what its command loads and nothing of the FFM linking they no longer do.
+echo "build.sh: training the start-up caches"
 flags=$(sed -n 's/^ *-XX:TieredStopAtLevel/-XX:TieredStopAtLevel/p' "$here/lifeline" | sed 's/ *[\\)]$//')
 [[ $flags == -XX:TieredStopAtLevel=* ]] || { echo "build.sh: cannot read the JVM flags from $here/lifeline" >&2; exit 1; }
 tmp=$(mktemp -d)
@@ -77,14 +78,17 @@ trap 'exec 3>&-; rm -rf -- "$tmp"' EXIT
 mkdir -m 700 -- "$tmp/training"
 mkfifo -m 600 -- "$tmp/training/live" "$tmp/training/dead"
 exec 3<>"$tmp/training/live"
-# shellcheck disable=SC2086 # $flags is a list of options, split on purpose
-"$stage/runtime/bin/java" -XX:AOTCacheOutput="$stage/app/lifeline.aot" -Xlog:aot*=off -Xlog:cds*=off \
-    -Dlifeline.backend=jdk -Djdk.reflect.useNativeAccessorOnly=true $flags -cp "$stage/app/lifeline-cli.jar" dev.lifeline.cli.Training "$tmp/training" \
-    3>&- >"$tmp/training.out" 2>&1 && [[ -s $stage/app/lifeline.aot ]] || {
-    cat -- "$tmp/training.out" >&2
-    echo "build.sh: the training run did not answer as it must, or wrote no cache" >&2
-    exit 1
-}
+for command in check status wait; do
+    cache=$stage/app/lifeline-$command.aot
+    # shellcheck disable=SC2086 # $flags is a list of options, split on purpose
+    "$stage/runtime/bin/java" -XX:AOTCacheOutput="$cache" -Xlog:aot*=off -Xlog:cds*=off \
+        -Dlifeline.backend=jdk -Djdk.reflect.useNativeAccessorOnly=true $flags -cp "$stage/app/lifeline-cli.jar" \
+        dev.lifeline.cli.Training "$tmp/training" "$command" 3>&- >"$tmp/training.out" 2>&1 && [[ -s $cache ]] || {
+        cat -- "$tmp/training.out" >&2
+        echo "build.sh: the training run of $command did not answer as it must, or wrote no cache" >&2
+        exit 1
+    }
+done
 exec 3>&-
 
 # The man page and the completion, from the command's own definitions, by the command as built.

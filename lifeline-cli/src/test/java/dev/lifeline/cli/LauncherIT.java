@@ -105,8 +105,19 @@ class LauncherIT {
         Path launcher = tree.resolve("lifeline");
         Path beacon = Files.createDirectory(dir.resolve("beacons")).resolve("b");
         assertThat(new ProcessBuilder("mkfifo", "-m", "600", beacon.toString()).inheritIO().start().waitFor()).isZero();
-        Running.Result first = Cli.run(List.of(launcher.toString(), "check", beacon.toString()), dir, Map.of());
-        assertThat(first.stderr()).as(first.toString()).isEqualTo("lifeline: preparing the start-up cache (first use)...\n");
+        // A dead beacon: check and status answer 1, wait --dead 0.
+        Map<List<String>, Integer> answers = Map.of(List.of("check", beacon.toString()), 1,
+                List.of("status", beacon.getParent().toString()), 1, List.of("wait", "--dead", beacon.toString()), 0);
+        for (List<String> command : answers.keySet()) {
+            List<String> all = new ArrayList<>(List.of(launcher.toString()));
+            all.addAll(command);
+            Running.Result first = Cli.run(all, dir, Map.of());
+            assertThat(first.stderr()).as(first.toString()).isEqualTo("lifeline: preparing the start-up cache (first use)...\n");
+        }
+        try (var caches = Files.list(tree.resolve("lifeline-cli/target/aot"))) {
+            assertThat(caches.map(p -> p.getFileName().toString().replaceFirst("^lifeline-[0-9a-f]{20}-", "")))
+                    .as("a cache each").containsExactlyInAnyOrder("check.aot", "status.aot", "wait.aot", "fingerprints");
+        }
 
         Path bin = Files.createDirectories(dir.resolve("stubs"));
         Path calls = dir.resolve("calls");
@@ -119,9 +130,6 @@ class LauncherIT {
             assertThat(stub.toFile().setExecutable(true)).isTrue();
         }
         Map<String, String> env = Map.of("PATH", bin + ":" + System.getenv("PATH"));
-        // A dead beacon: check and status answer 1, wait --dead 0.
-        Map<List<String>, Integer> answers = Map.of(List.of("check", beacon.toString()), 1,
-                List.of("status", beacon.getParent().toString()), 1, List.of("wait", "--dead", beacon.toString()), 0);
         for (var answer : answers.entrySet()) {
             List<String> all = new ArrayList<>(List.of(launcher.toString()));
             all.addAll(answer.getKey());
@@ -287,7 +295,7 @@ class LauncherIT {
         return root;
     }
 
-    /** The caches in {@code dir}; each must be the one its index names (the launcher's remembered hash). */
+    /** The caches in {@code dir}: check's, the one its index names (the launcher's remembered hash). */
     private static List<Path> list(Path dir) throws Exception {
         List<Path> caches;
         try (var files = Files.list(dir)) {
@@ -298,7 +306,7 @@ class LauncherIT {
                     .as("besides the caches, only their index").containsExactly("fingerprints");
         }
         String key = Files.readAllLines(dir.resolve("fingerprints")).get(0);
-        assertThat(caches).as("the cache the index names").containsExactly(dir.resolve("lifeline-" + key + ".aot"));
+        assertThat(caches).as("the cache the index names").containsExactly(dir.resolve("lifeline-" + key + "-check.aot"));
         return caches;
     }
 

@@ -93,7 +93,7 @@ class TarballIT {
 
     /**
      * check, status and wait as the launcher runs them (issue 17): the check's calls through the
-     * JDK's own natives, no FFM downcall linked, every lifeline class from the start-up cache. If
+     * JDK's own natives, no FFM downcall linked, every lifeline class from its own start-up cache. If
      * the runtime the build pins changed the natives' shape, the command would fall back to FFM and
      * this would fail.
      */
@@ -114,6 +114,13 @@ class TarballIT {
                     .anyMatch(line -> line.contains(" dev.lifeline.internal.linux.jdk.JdkCalls source: shared objects file"))
                     .noneMatch(line -> line.contains("jdk.internal.foreign.abi.DowncallStub"))
                     .noneMatch(line -> line.contains(" dev.lifeline.") && !line.contains("source: shared objects file"));
+            // Each its own cache (the JVM loads every class of its cache): none holds another's command.
+            for (String other : List.of("Check", "Status", "Wait")) {
+                if (!other.toLowerCase(java.util.Locale.ROOT).equals(command.get(0))) {
+                    assertThat(loaded).as(command + ": nothing of " + other + "Command")
+                            .noneMatch(line -> line.contains(" dev.lifeline.cli." + other + "Command "));
+                }
+            }
         }
     }
 
@@ -152,7 +159,9 @@ class TarballIT {
         try (var files = Files.list(home.resolve("runtime/bin"))) {
             assertThat(files.map(p -> p.getFileName().toString()).toList()).containsExactly("java");
         }
-        assertThat(home.resolve("app/lifeline.aot")).isNotEmptyFile();
+        for (String command : List.of("check", "status", "wait")) {
+            assertThat(home.resolve("app/lifeline-" + command + ".aot")).isNotEmptyFile();
+        }
     }
 
     @Test
