@@ -29,6 +29,14 @@ fi
 shopt -u nocasematch
 # --- end of the locale block ---
 
+# Whether stdin and stdout are terminals (status's colours, help's styles): bash's -t, so that the
+# JVM need not make a Console to ask (dev.lifeline.cli.Main.onTerminal).
+if [[ -t 0 && -t 1 ]]; then
+    jvm_flags=(-Dlifeline.terminal=true "${jvm_flags[@]}")
+else
+    jvm_flags=(-Dlifeline.terminal=false "${jvm_flags[@]}")
+fi
+
 case ${1:-} in
     check | status | wait) ;;
     --version | -V | --help | -h)

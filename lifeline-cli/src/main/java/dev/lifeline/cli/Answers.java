@@ -7,7 +7,6 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Locale;
 
 /**
  * How the commands whose exit status is an answer ({@code check}, {@code wait}, {@code status},
@@ -162,8 +161,7 @@ final class Answers {
      * and rounded, not cut, so that age and time left add up to the promise.
      */
     private static String seconds(Duration d) {
-        long tenths = (d.toMillis() + 50) / 100;
-        return String.format(Locale.ROOT, "%d.%d s", tenths / 10, tenths % 10);
+        return Main.tenths(d) + " s";
     }
 
     // -- The JSON object (docs/cli/json.md) --

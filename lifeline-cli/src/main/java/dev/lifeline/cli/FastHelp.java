@@ -92,7 +92,6 @@ final class FastHelp {
         if (System.getenv("CLICOLOR_FORCE") != null) {
             return true;
         }
-        java.io.Console console = System.console();
-        return console != null && console.isTerminal();
+        return Main.onTerminal();
     }
 }

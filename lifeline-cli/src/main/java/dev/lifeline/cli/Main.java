@@ -49,6 +49,38 @@ public final class Main {
     }
 
     /**
+     * Set by both launchers to whether stdin and stdout are terminals, as bash's {@code -t} finds
+     * them: what {@code System.console().isTerminal()} answers, without the Console (and the
+     * provider lookup behind it) that cost status some 1.5 ms on every call (issue 17).
+     */
+    static final String TERMINAL_PROPERTY = "lifeline.terminal";
+
+    /** Whether stdin and stdout are both terminals: the launcher's word if it gave it, else the JDK's. */
+    static boolean onTerminal() {
+        String said = System.getProperty(TERMINAL_PROPERTY);
+        if (said != null) {
+            return said.equals("true");
+        }
+        java.io.Console console = System.console();
+        return console != null && console.isTerminal();
+    }
+
+    /** {@code text} padded with spaces to {@code width}, on the right when {@code left}: {@code %-Ns} or {@code %Ns}. */
+    static String pad(String text, int width, boolean left) {
+        if (text.length() >= width) {
+            return text;
+        }
+        String spaces = " ".repeat(width - text.length());
+        return left ? text + spaces : spaces + text;
+    }
+
+    /** {@code d} in seconds to the nearest tenth, {@code 1.6} (rounded, not cut), as the human texts print it. */
+    static String tenths(java.time.Duration d) {
+        long tenths = (d.toMillis() + 50) / 100;
+        return (tenths / 10) + "." + (tenths % 10);
+    }
+
+    /**
      * Set to {@value #LAUNCHER_ANSWERS} by the {@code lifeline} launcher for the commands whose exit
      * code is an answer ({@code check}, {@code status}, {@code wait}): the code is then moved out of
      * the range a failing JVM exits with (see {@link #forLauncher}), and the launcher moves it back.

@@ -1,8 +1,8 @@
 package dev.lifeline.internal.linux.jdk;
 
+import java.io.FileInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
@@ -21,7 +21,7 @@ import java.nio.file.Path;
  */
 final class ProcLocks {
     static final int UNSURE = Integer.MIN_VALUE;
-    private static final Path LOCKS = Path.of("/proc/locks");
+    private static final String LOCKS = "/proc/locks";
 
     private ProcLocks() {
     }
@@ -33,8 +33,10 @@ final class ProcLocks {
             return UNSURE;
         }
         String table;
-        try {
-            table = new String(Files.readAllBytes(LOCKS), StandardCharsets.US_ASCII);
+        // java.io, loaded with the JVM: Files.readAllBytes would load and run the channel classes,
+        // which cost status about a millisecond on each call (issue 17).
+        try (FileInputStream in = new FileInputStream(LOCKS)) {
+            table = new String(in.readAllBytes(), StandardCharsets.US_ASCII);
         } catch (IOException | RuntimeException unreadable) {
             return UNSURE;
         }
