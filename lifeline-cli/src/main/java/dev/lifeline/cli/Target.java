@@ -6,7 +6,6 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Stream;
 
 /**
  * What a command checks for a path it was given: the path itself, or, for a supervision
@@ -66,19 +65,28 @@ record Target(Path path, Path beacon, String supervisor) {
      * @throws IOException if the directory cannot be listed
      */
     static List<Target> in(Path dir) throws IOException {
+        // A DirectoryStream and a sort, not Files.list's Stream: no pipeline classes for status to
+        // make on each call.
+        List<Path> entries = new ArrayList<>();
+        try (java.nio.file.DirectoryStream<Path> listing = Files.newDirectoryStream(dir)) {
+            for (Path entry : listing) {
+                entries.add(entry);
+            }
+        } catch (java.nio.file.DirectoryIteratorException e) {
+            throw e.getCause();
+        }
+        java.util.Collections.sort(entries);
         List<Target> targets = new ArrayList<>();
-        try (Stream<Path> entries = Files.list(dir)) {
-            for (Path entry : (Iterable<Path>) entries.sorted()::iterator) {
-                if (entry.getFileName().toString().startsWith(".")) {
-                    continue;
-                }
-                if (isFifo(entry)) {
-                    targets.add(new Target(entry, entry, null));
-                } else if (Files.isDirectory(entry, LinkOption.NOFOLLOW_LINKS)) {
-                    Target service = of(entry);
-                    if (service.isService()) {
-                        targets.add(service);
-                    }
+        for (Path entry : entries) {
+            if (entry.getFileName().toString().startsWith(".")) {
+                continue;
+            }
+            if (isFifo(entry)) {
+                targets.add(new Target(entry, entry, null));
+            } else if (Files.isDirectory(entry, LinkOption.NOFOLLOW_LINKS)) {
+                Target service = of(entry);
+                if (service.isService()) {
+                    targets.add(service);
                 }
             }
         }

@@ -40,6 +40,22 @@ class ProcLocksTest {
         return new long[] {(Long) Files.getAttribute(file, "unix:dev"), (Long) Files.getAttribute(file, "unix:ino")};
     }
 
+    /** /proc here is this process's namespace's: its own pid, as ProcessHandle has it. */
+    @Test
+    void thisProcessIsKnownByItsOwnPid() {
+        assertThat(ProcLocks.selfInProcNamespace()).isEqualTo(ProcessHandle.current().pid());
+    }
+
+    /** NSpid lists the pid from /proc's namespace down to the process's: more than one, another namespace's /proc. */
+    @Test
+    void aProcOfAnotherPidNamespaceIsUnsure() {
+        assertThat(ProcLocks.selfIn("Name:\tjava\nNSpid:\t42\nNSsid:\t1\n")).isEqualTo(42);
+        assertThat(ProcLocks.selfIn("Name:\tjava\nNSpid:\t4242\t42\n")).as("/proc of a parent namespace").isEqualTo(-1);
+        assertThat(ProcLocks.selfIn("Name:\tjava\nPid:\t42\n")).as("a kernel before 4.1").isEqualTo(-1);
+        assertThat(ProcLocks.selfIn("Name:\tjava\nNSpid:\t\n")).isEqualTo(-1);
+        assertThat(ProcLocks.selfIn("Name:\tjava\nNSpid:\tx\n")).isEqualTo(-1);
+    }
+
     @Test
     void nobodyThenOneOtherThenTwoOthers() throws Exception {
         Path file = Files.writeString(dir.resolve("locked"), "x");
