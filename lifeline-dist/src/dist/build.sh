@@ -62,13 +62,13 @@ chmod -R u+w,go-w,a+rX "$stage/runtime"
 
 install -m 755 -- "$here/lifeline" "$stage/bin/lifeline"
 # How bin/lifeline starts the JVM: the same file the source tree's ./lifeline sources.
-install -m 644 -- "$here/../../../lifeline-cli/src/main/launcher/launch.bash" "$stage/app/launch.bash"
+install -m 644 -- "$here/../../../lifeline-cli/src/main/launcher/launch.sh" "$stage/app/launch.sh"
 
 # The AOT caches, trained on the jlinked runtime itself (a cache fits only the runtime that made
 # it), with the flags bin/lifeline runs with, by the CLI's Training: one per answering command,
 # app/lifeline-{check,status,wait}.aot, each on the paths its command takes (Training says why one
 # each), on a FIFO this script holds open (live) and one nobody holds (dead), checked as those
-# commands check (through the JDK's own natives, launch.bash says why), so that each cache holds
+# commands check (through the JDK's own natives, launch.sh says why), so that each cache holds
 # what its command loads and nothing of the FFM linking they no longer do.
 echo "build.sh: training the start-up caches"
 flags=$(sed -n 's/^ *-XX:TieredStopAtLevel/-XX:TieredStopAtLevel/p' "$here/lifeline" | sed 's/ *[\\)]$//')

@@ -24,7 +24,7 @@ class BackendTest {
     private static final String JNA_CALLS = "dev.lifeline.internal.linux.jna.JnaCalls";
     private static final String FFM_CALLS = "dev.lifeline.internal.linux.ffm.FfmCalls";
     private static final String JDK_CALLS = "dev.lifeline.internal.linux.jdk.JdkCalls";
-    /** What the lifeline command passes to check, status and wait (launch.bash). */
+    /** What the lifeline command passes to check, status and wait (launch.sh). */
     static final List<String> JDK_OPTIONS = Running.JDK_BACKEND;
 
     @TempDir

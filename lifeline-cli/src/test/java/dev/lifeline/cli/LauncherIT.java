@@ -277,7 +277,7 @@ class LauncherIT {
         Path root = Files.createDirectory(dir.resolve("tree"));
         Path source = LAUNCHER.getParent();
         Files.copy(LAUNCHER, root.resolve("lifeline"), java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
-        Path launch = Path.of("lifeline-cli", "src", "main", "launcher", "launch.bash");
+        Path launch = Path.of("lifeline-cli", "src", "main", "launcher", "launch.sh");
         Files.createDirectories(root.resolve(launch).getParent());
         Files.copy(source.resolve(launch), root.resolve(launch), java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
         Path target = Files.createDirectories(root.resolve("lifeline-cli/target/lib"));

@@ -87,7 +87,7 @@ class VerdictMatrixTest {
             for (Cell cell : cells) {
                 Path log = logs.resolve(seen.size() + ".log");
                 List<String> cli = new ArrayList<>(cell.asUser());
-                // As the launcher runs check: its calls through the JDK's own natives (launch.bash).
+                // As the launcher runs check: its calls through the JDK's own natives (launch.sh).
                 cli.addAll(List.of(Cli.javaBinary(), "-Xlog:class+load=info:file=" + log, "--enable-native-access=ALL-UNNAMED",
                         "-Xint"));
                 cli.addAll(Running.JDK_BACKEND);

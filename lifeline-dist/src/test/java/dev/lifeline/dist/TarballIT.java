@@ -124,6 +124,40 @@ class TarballIT {
         }
     }
 
+    /**
+     * bin/lifeline is POSIX sh, and dash starts the JVM it waits for with SIGINT and SIGQUIT ignored
+     * (whatever `trap -` says): a SIGINT to the command (a Ctrl-C) must still end that JVM, and the
+     * command exits 130, as SIGTERM gives 143 and SIGHUP 129. Started through env(1) with SIGINT
+     * and SIGQUIT at their defaults, as from a terminal, whatever this test's own JVM ignores.
+     */
+    @Test
+    void aSignalToTheCommandEndsTheJvmThatWaitsAndExitsAsDocumented() throws Exception {
+        Path beacon = dir.resolve("waited");
+        Running holder = Proc.startAndReadLine(lifeline("hold", beacon.toString()), env, "holding");
+        try {
+            for (var signal : Map.of("INT", 130, "TERM", 143, "HUP", 129).entrySet()) {
+                List<String> command = new java.util.ArrayList<>(List.of("/usr/bin/env", "--default-signal=INT,QUIT"));
+                command.addAll(lifeline("wait", "--dead", beacon.toString()));
+                Process waiting = Proc.builder(command, env).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                        .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+                long deadline = System.nanoTime() + Proc.TIMEOUT.toNanos();
+                java.util.Optional<ProcessHandle> jvm = java.util.Optional.empty();
+                while (jvm.isEmpty() && System.nanoTime() < deadline) {
+                    jvm = waiting.toHandle().children().filter(c -> c.info().command().orElse("").endsWith("/java")).findFirst();
+                    Thread.onSpinWait();
+                }
+                assertThat(jvm).as("the JVM that waits, started by the command").isPresent();
+                Proc.ok("kill", "-" + signal.getKey(), Long.toString(waiting.pid()));
+                assertThat(waiting.waitFor(Proc.TIMEOUT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+                assertThat(waiting.exitValue()).as("SIG" + signal.getKey()).isEqualTo(signal.getValue());
+                jvm.get().onExit().get(Proc.TIMEOUT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
+                assertThat(jvm.get().isAlive()).as("the JVM ended with the command, SIG" + signal.getKey()).isFalse();
+            }
+        } finally {
+            Proc.kill(holder.process());
+        }
+    }
+
     /** Started by a relative path, or through a directory link named bin: its home is still found. */
     @Test
     void findsItsHomeFromARelativePathAndThroughALinkedBinDirectory() throws Exception {

@@ -95,7 +95,7 @@ public final class Running implements AutoCloseable {
     }
 
     /**
-     * What the lifeline command's launcher passes to check, status and wait (launch.bash): their
+     * What the lifeline command's launcher passes to check, status and wait (launch.sh): their
      * calls through the JDK's own natives, which these options make reachable.
      */
     public static final List<String> JDK_BACKEND = List.of("-Dlifeline.backend=jdk",

@@ -51,7 +51,8 @@ public abstract class PosixPlatform implements Platform {
 
     @Override
     public final List<Concern> concerns(Path beacon, boolean forProbe) {
-        return Strict.concerns(beacon, Strict.euid(fifos.sys), forProbe);
+        // A probe's concerns never name this process's user (only a holder's do): no need to ask.
+        return Strict.concerns(beacon, forProbe ? -1 : Strict.euid(fifos.sys), forProbe);
     }
 
     @Override
