@@ -170,9 +170,12 @@ final class InotifyWatches {
             if (Files.isDirectory(f.dir)) {
                 Dir dir = dir(absolute, key(absolute));
                 if (!watch(s, dir)) {
+                    release(dir);
+                    if (!Files.isDirectory(f.dir)) {
+                        continue; // removed between the look and the watch: waited for again
+                    }
                     // No inotify instance, or not ours to watch: listed once now, as what can be
                     // had, though what is made in it later goes unseen.
-                    release(dir);
                     sink.directoryAppeared(f.id);
                     return;
                 }
@@ -194,6 +197,12 @@ final class InotifyWatches {
                 stopWaiting(f);
                 if (!watch(s, waiting)) {
                     release(waiting);
+                    if (!Files.isDirectory(ancestor)) {
+                        // Removed between the look and the watch (a directory and its parent
+                        // removed and made again): look again, from what exists now. Returning
+                        // here left the directory followed by nothing, for good.
+                        continue;
+                    }
                     return;
                 }
                 waiting.waiters.add(f);
