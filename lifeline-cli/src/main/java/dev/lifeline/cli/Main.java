@@ -49,7 +49,7 @@ public final class Main {
     }
 
     /**
-     * Set by both launchers to whether stdin and stdout are terminals, as bash's {@code -t} finds
+     * Set by both launchers to whether stdin and stdout are terminals, as the shell's {@code -t} finds
      * them: what {@code System.console().isTerminal()} answers, without the Console (and the
      * provider lookup behind it) that cost status some 1.5 ms on every call (issue 17).
      */

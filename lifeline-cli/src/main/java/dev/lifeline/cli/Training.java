@@ -32,7 +32,6 @@ public final class Training {
         boolean held;
         try (java.io.FileOutputStream write = new java.io.FileOutputStream(index)) {
             write.write((key + "\n" + StartupCache.fingerprint(file) + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
-            write.close();
             held = StartupCache.matches(index.toPath(), key) && !StartupCache.matches(index.toPath(), "11111111111111111111");
         } catch (java.io.IOException e) {
             held = false;

@@ -32,10 +32,8 @@ final class ProcLocks {
             return UNSURE;
         }
         String table;
-        // java.io, loaded with the JVM: Files.readAllBytes would load and run the channel classes,
-        // which cost status about a millisecond on each call (issue 17).
-        try (FileInputStream in = new FileInputStream(LOCKS)) {
-            table = new String(in.readAllBytes(), StandardCharsets.US_ASCII);
+        try {
+            table = read(LOCKS);
         } catch (IOException | RuntimeException unreadable) {
             return UNSURE;
         }
@@ -142,13 +140,21 @@ final class ProcLocks {
      * before 4.1 have no such line: unsure, and F_GETLK answers.
      */
     static long selfInProcNamespace() {
-        String status;
-        try (FileInputStream in = new FileInputStream("/proc/self/status")) {
-            status = new String(in.readAllBytes(), StandardCharsets.US_ASCII);
+        try {
+            return selfIn(read("/proc/self/status"));
         } catch (IOException | RuntimeException unreadable) {
             return -1;
         }
-        return selfIn(status);
+    }
+
+    /**
+     * A file of /proc, whole. Through java.io, loaded with the JVM: Files.readAllBytes would load
+     * and run the channel classes, which cost status about a millisecond on each call (issue 17).
+     */
+    private static String read(String file) throws IOException {
+        try (FileInputStream in = new FileInputStream(file)) {
+            return new String(in.readAllBytes(), StandardCharsets.US_ASCII);
+        }
     }
 
     /** {@link #selfInProcNamespace()} from the text of /proc/self/status. */
