@@ -1,5 +1,6 @@
 # launch.sh: how both launchers start the CLI's JVM, sourced as their last step: the installed
-# bin/lifeline (tarball, .deb), a POSIX sh script, and the source tree's ./lifeline, a bash one.
+# bin/lifeline (tarball, .deb) and the source tree's ./lifeline (its fast path) or
+# source-tree.bash (everything else).
 # One copy, so that neither can drift from the other in what an exit code means or which locale
 # the JVM decodes names with. POSIX sh: bin/lifeline runs under /bin/sh because bash's own start
 # and its fork cost every call of the command some 6 ms more than dash's
@@ -7,7 +8,8 @@
 #
 # Expects: $java (the java binary), $verb (the command's first argument, or nothing), die()
 # (prints one line and exits 4), and as "$@" the JVM's arguments after java: the start-up flags,
-# -cp, the main class and the command's arguments. Optionally stale_cache() (see its use below).
+# -cp, the main class and the command's arguments. Optionally stale_cache() (see its use below),
+# which is given those arguments.
 # Never returns: it execs or exits.
 
 # --- Locale, for names (this block and nothing else here is about the locale) ---
@@ -105,7 +107,7 @@ case $status in
         # The source tree's start-up cache did not match its jars (dev.lifeline.cli.StartupCache),
         # and the JVM stopped before it answered: ./lifeline (stale_cache) runs the command again.
         if command -v stale_cache >/dev/null 2>&1; then
-            stale_cache
+            stale_cache "$@"
         fi
         die "the JVM failed before it answered (exit status $status; its message, if any, is above); no answer"
         ;;

@@ -94,10 +94,11 @@ class LauncherIT {
     }
 
     /**
-     * Once the cache is made, check, status and wait start no process but the JVM: the sources are
-     * walked and the cache's index read by bash alone, and the index's fingerprint is compared in
-     * the JVM (StartupCache). Every program the launcher could start is a stub on the PATH that
-     * records its call, then runs the real one.
+     * Once the cache is made, check, status and wait start no process but the JVM: ./lifeline
+     * answers on source-tree.bash's word (the fast path), with the shell's own tests, and the
+     * index's fingerprint is compared in the JVM (StartupCache). Every program the launcher could
+     * start is a stub on the PATH that records its call, then runs the real one; source-tree.bash,
+     * which ./lifeline runs by its path, is replaced by one that records its call and fails.
      */
     @Test
     void answeringCommandsStartNoProcessButTheJvmOnceTheCacheIsMade() throws Exception {
@@ -116,7 +117,8 @@ class LauncherIT {
         }
         try (var caches = Files.list(tree.resolve("lifeline-cli/target/aot"))) {
             assertThat(caches.map(p -> p.getFileName().toString().replaceFirst("^lifeline-[0-9a-f]{20}-", "")))
-                    .as("a cache each").containsExactlyInAnyOrder("check.aot", "status.aot", "wait.aot", "fingerprints");
+                    .as("a cache each").containsExactlyInAnyOrder("check.aot", "status.aot", "wait.aot", "fingerprints",
+                            "fast-path");
         }
 
         Path bin = Files.createDirectories(dir.resolve("stubs"));
@@ -130,6 +132,7 @@ class LauncherIT {
             assertThat(stub.toFile().setExecutable(true)).isTrue();
         }
         Map<String, String> env = Map.of("PATH", bin + ":" + System.getenv("PATH"));
+        recordingSourceTreeScript(tree, calls);
         for (var answer : answers.entrySet()) {
             List<String> all = new ArrayList<>(List.of(launcher.toString()));
             all.addAll(answer.getKey());
@@ -267,6 +270,119 @@ class LauncherIT {
         assertThat(builds.test(elsewhere)).as("only tests and modules the CLI does not use changed").isFalse();
     }
 
+    /**
+     * ./lifeline answers on source-tree.bash's word only while that script would do the same now:
+     * each time the word no longer holds (another JDK would be chosen, a source is newer than the
+     * jar, another jar is there, the command has no cache yet, the tree is elsewhere, or the caller
+     * asks for no cache) it runs source-tree.bash, here one that records its call; and a JVM that
+     * fails on the fast path is 4, never an answer.
+     */
+    @Test
+    void theFastPathStepsAsideWheneverItsWordNoLongerHolds() throws Exception {
+        Path tree = copyOfTheBuiltTree();
+        Path launcher = tree.resolve("lifeline");
+        Path beacon = Files.createDirectory(dir.resolve("beacons")).resolve("b");
+        assertThat(new ProcessBuilder("mkfifo", "-m", "600", beacon.toString()).inheritIO().start().waitFor()).isZero();
+        List<String> check = List.of(launcher.toString(), "check", beacon.toString());
+        Running.Result first = Cli.run(check, dir, Map.of());
+        assertThat(first.exitCode()).as(first.toString()).isEqualTo(1);
+        Path calls = dir.resolve("calls");
+        recordingSourceTreeScript(tree, calls);
+        java.util.function.Function<Map<String, String>, Boolean> fast = env -> {
+            try {
+                Files.deleteIfExists(calls);
+                Running.Result r = Cli.run(check, dir, env);
+                boolean slow = Files.exists(calls);
+                assertThat(r.exitCode()).as(r.toString()).isEqualTo(slow ? 97 : 1);
+                return !slow;
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        };
+        assertThat(fast.apply(Map.of())).as("nothing changed").isTrue();
+
+        Path otherJdk = fakeJdk(dir.resolve("other-jdk"), "26");
+        assertThat(fast.apply(Map.of("JAVA_HOME", otherJdk.toString()))).as("another JAVA_HOME").isFalse();
+        Path pathJava = fakeJdk(dir.resolve("path-jdk"), "26").resolve("bin");
+        Map<String, String> javaOnPath = Map.of("PATH", pathJava + ":" + System.getenv("PATH"));
+        if (System.getenv("JAVA_HOME") == null || System.getenv("JAVA_HOME").isEmpty()) {
+            assertThat(fast.apply(javaOnPath)).as("another java first on the PATH").isFalse();
+        } else {
+            assertThat(fast.apply(javaOnPath)).as("another java on the PATH, with JAVA_HOME a 25+ one").isTrue();
+        }
+        assertThat(fast.apply(Map.of("LIFELINE_AOT", "0"))).as("LIFELINE_AOT=0").isFalse();
+        assertThat(fast.apply(Map.of("LIFELINE_AOT_RECHECK", "1"))).as("a run again after 199").isFalse();
+        assertThat(fast.apply(Map.of())).as("nothing changed").isTrue();
+
+        // A new source in the tree: its directory is newer than the jar.
+        Path jar = tree.resolve("lifeline-cli/target").resolve(onlyCliJar(tree));
+        FileTime jarTime = Files.getLastModifiedTime(jar);
+        Path sources = tree.resolve("lifeline-cli/src/main/launcher");
+        FileTime sourcesTime = Files.getLastModifiedTime(sources);
+        Path added = Files.writeString(sources.resolve("Added.java"), "class Added {}\n");
+        Files.setLastModifiedTime(added, FileTime.from(jarTime.toInstant().minusSeconds(60)));
+        assertThat(fast.apply(Map.of())).as("a source added").isFalse();
+        Files.delete(added);
+        Files.setLastModifiedTime(sources, sourcesTime);
+        assertThat(fast.apply(Map.of())).as("as it was").isTrue();
+        // A source changed in place: newer than the jar, its directory not.
+        Path launch = sources.resolve("launch.sh");
+        FileTime launchTime = Files.getLastModifiedTime(launch);
+        Files.setLastModifiedTime(launch, FileTime.from(jarTime.toInstant().plusSeconds(1)));
+        assertThat(fast.apply(Map.of())).as("a source changed").isFalse();
+        Files.setLastModifiedTime(launch, launchTime);
+        assertThat(fast.apply(Map.of())).as("as it was").isTrue();
+
+        // Another CLI jar beside it (a version built since, say).
+        Path other = Files.copy(jar, jar.resolveSibling("lifeline-cli-99.jar"));
+        Files.setLastModifiedTime(other, FileTime.from(jarTime.toInstant().minusSeconds(60)));
+        assertThat(fast.apply(Map.of())).as("another CLI jar").isFalse();
+        Files.delete(other);
+        assertThat(fast.apply(Map.of())).as("as it was").isTrue();
+
+        // status has no cache yet: source-tree.bash makes it.
+        Files.deleteIfExists(calls);
+        Running.Result status = Cli.run(List.of(launcher.toString(), "status", beacon.getParent().toString()), dir, Map.of());
+        assertThat(status.exitCode()).as(status.toString()).isEqualTo(97);
+        assertThat(Files.exists(calls)).as("status without its cache").isTrue();
+
+        // The same tree elsewhere: the word names the first tree's files.
+        Path moved = dir.resolve("moved");
+        Files.move(tree, moved);
+        Files.deleteIfExists(calls);
+        Running.Result elsewhere = Cli.run(List.of(moved.resolve("lifeline").toString(), "check", beacon.toString()), dir,
+                Map.of());
+        assertThat(elsewhere.exitCode()).as(elsewhere.toString()).isEqualTo(97);
+        Files.move(moved, tree);
+        assertThat(fast.apply(Map.of())).as("back where it was").isTrue();
+
+        // A JVM that cannot start on the fast path: no answer.
+        Files.deleteIfExists(calls);
+        Running.Result failed = Cli.run(check, dir, Map.of("JAVA_TOOL_OPTIONS", "-XX:+NoSuchOptionAtAll"));
+        assertThat(failed.exitCode()).as(failed.toString()).isEqualTo(4);
+        assertThat(failed.stdout()).as(failed.toString()).doesNotContain(beacon + ": ");
+        assertThat(Files.exists(calls)).as("answered on the fast path").isFalse();
+    }
+
+    private static String onlyCliJar(Path tree) throws java.io.IOException {
+        try (var jars = Files.list(tree.resolve("lifeline-cli/target"))) {
+            return jars.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".jar")).reduce((a, b) -> {
+                throw new AssertionError("more than one CLI jar: " + a + ", " + b);
+            }).orElseThrow();
+        }
+    }
+
+    /**
+     * Replaces the tree's source-tree.bash by one that records its call and exits 97, in place and
+     * keeping its modification time, so that the fast path's word still holds for it.
+     */
+    private static void recordingSourceTreeScript(Path tree, Path calls) throws java.io.IOException {
+        Path script = tree.resolve("lifeline-cli/src/main/launcher/source-tree.bash");
+        FileTime time = Files.getLastModifiedTime(script);
+        Files.writeString(script, "echo \"source-tree.bash $*\" >> '" + calls + "'\nexit 97\n");
+        Files.setLastModifiedTime(script, time);
+    }
+
     private static List<String> concat(Set<String> a, Set<String> b) {
         List<String> all = new ArrayList<>(a);
         all.addAll(b);
@@ -277,9 +393,11 @@ class LauncherIT {
         Path root = Files.createDirectory(dir.resolve("tree"));
         Path source = LAUNCHER.getParent();
         Files.copy(LAUNCHER, root.resolve("lifeline"), java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
-        Path launch = Path.of("lifeline-cli", "src", "main", "launcher", "launch.sh");
-        Files.createDirectories(root.resolve(launch).getParent());
-        Files.copy(source.resolve(launch), root.resolve(launch), java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
+        for (String script : List.of("launch.sh", "source-tree.bash")) {
+            Path launcher = Path.of("lifeline-cli", "src", "main", "launcher", script);
+            Files.createDirectories(root.resolve(launcher).getParent());
+            Files.copy(source.resolve(launcher), root.resolve(launcher), java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
+        }
         Path target = Files.createDirectories(root.resolve("lifeline-cli/target/lib"));
         try (var jars = Files.list(source.resolve("lifeline-cli/target"))) {
             for (Path p : jars.filter(p -> p.getFileName().toString().matches("lifeline-cli-.*\\.jar")
@@ -303,7 +421,8 @@ class LauncherIT {
         }
         try (var files = Files.list(dir)) {
             assertThat(files.map(p -> p.getFileName().toString()).filter(n -> !n.endsWith(".aot")))
-                    .as("besides the caches, only their index").containsExactly("fingerprints");
+                    .as("besides the caches, only their index and ./lifeline's fast path")
+                    .containsExactlyInAnyOrder("fingerprints", "fast-path");
         }
         String key = Files.readAllLines(dir.resolve("fingerprints")).get(0);
         assertThat(caches).as("the cache the index names").containsExactly(dir.resolve("lifeline-" + key + "-check.aot"));
