@@ -4,6 +4,7 @@ import dev.lifeline.internal.NativePath;
 import dev.lifeline.internal.Outcome;
 import dev.lifeline.internal.WatchLoop;
 import dev.lifeline.internal.posix.CallState;
+import dev.lifeline.internal.posix.Errno;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -106,7 +107,7 @@ final class InotifyWatches {
      */
     void arm(CallState s, LoopEntry e) {
         Dir dir = dirsByPath.get(e.dirKey);
-        if (dir != null && dir.watch < 0 && watch(s, dir)) {
+        if (dir != null && dir.watch < 0 && watch(s, dir) >= 0) {
             for (Set<LoopEntry> named : dir.byName.values()) {
                 for (LoopEntry other : named) {
                     other.backoff = MIN_BACKOFF_MILLIS;
@@ -122,20 +123,31 @@ final class InotifyWatches {
         return dir != null && dir.watch >= 0;
     }
 
-    private boolean watch(CallState s, Dir dir) {
+    /** Watches {@code dir} if it is not yet: its watch descriptor, or minus the errno that refused it. */
+    private int watch(CallState s, Dir dir) {
         if (dir.watch >= 0) {
-            return true;
+            return dir.watch;
         }
         if (inotify < 0) {
-            return false;
+            return inotify;
         }
         int wd = calls.inotifyAddWatch(s, inotify, NativePath.of(dir.path), DIR_MASK);
         if (wd < 0) {
-            return false;
+            return wd;
         }
         dir.watch = wd;
         dirsByWatch.put(wd, dir);
-        return true;
+        return wd;
+    }
+
+    /**
+     * Whether a watch was refused because its path is not the directory it was when looked at
+     * (ENOENT: gone; ENOTDIR: it, or a directory above it, is something else now). Whatever is
+     * there by the time this is known may be new, made after the watch failed: only a new look
+     * and a new watch can tell, never a look alone.
+     */
+    private static boolean changedSinceLook(int watched) {
+        return watched == -Errno.ENOENT || watched == -Errno.ENOTDIR;
     }
 
     /** Forgets {@code dir}, and removes its watch, once no role is left to it. */
@@ -167,12 +179,18 @@ final class InotifyWatches {
             if (f.at != null) {
                 return;
             }
-            if (Files.isDirectory(f.dir)) {
+            // Looked at by the path its watch is added to, not by f.dir (which may resolve elsewhere
+            // through a symbolic link and ".."): a watch refused because that path changed since
+            // the look then always finds it changed at the next look, and never looks for ever.
+            if (Files.isDirectory(absolute)) {
                 Dir dir = dir(absolute, key(absolute));
-                if (!watch(s, dir)) {
+                int watched = watch(s, dir);
+                if (watched < 0) {
                     release(dir);
-                    if (!Files.isDirectory(f.dir)) {
-                        continue; // removed between the look and the watch: waited for again
+                    if (changedSinceLook(watched)) {
+                        // Removed between the look and the watch, and maybe made again since:
+                        // looked at again, and watched or waited for.
+                        continue;
                     }
                     // No inotify instance, or not ours to watch: listed once now, as what can be
                     // had, though what is made in it later goes unseen.
@@ -195,12 +213,15 @@ final class InotifyWatches {
             Dir waiting = dir(ancestor, key(ancestor));
             if (waiting != f.waitingAt) {
                 stopWaiting(f);
-                if (!watch(s, waiting)) {
+                int watched = watch(s, waiting);
+                if (watched < 0) {
                     release(waiting);
-                    if (!Files.isDirectory(ancestor)) {
+                    if (changedSinceLook(watched)) {
                         // Removed between the look and the watch (a directory and its parent
-                        // removed and made again): look again, from what exists now. Returning
-                        // here left the directory followed by nothing, for good.
+                        // removed and made again): look again, from what exists now. Neither
+                        // returning nor asking whether the ancestor is a directory again will
+                        // do: it may have been made again, unwatched, since the watch failed,
+                        // and the directory would be followed by nothing, for good.
                         continue;
                     }
                     return;
