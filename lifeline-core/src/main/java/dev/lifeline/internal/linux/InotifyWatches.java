@@ -229,8 +229,9 @@ final class InotifyWatches {
                 waiting.waiters.add(f);
                 f.waitingAt = waiting;
             }
-            // Made between the look and the watch? Then look again: no event will come.
-            if (!Files.exists(ancestor.resolve(absolute.getName(ancestor.getNameCount())))) {
+            // Made between the look and the watch? Then look again: no event will come. Only a
+            // directory counts: a file of that name would be found again at each look, for ever.
+            if (!Files.isDirectory(ancestor.resolve(absolute.getName(ancestor.getNameCount())))) {
                 return;
             }
         }

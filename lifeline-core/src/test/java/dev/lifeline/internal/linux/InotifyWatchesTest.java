@@ -1,6 +1,7 @@
 package dev.lifeline.internal.linux;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import dev.lifeline.internal.NativePath;
 import dev.lifeline.internal.Outcome;
@@ -11,6 +12,7 @@ import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -143,5 +145,22 @@ class InotifyWatchesTest {
         Files.createFile(dir.resolve("y"));
         drain(watches);
         assertThat(events).as("what is made in it is seen").containsExactly("appeared", "created y");
+    }
+
+    @Test
+    void aFileWhereADirectoryAboveItWillBeIsWaitedAtNotLookedAtForever() throws Exception {
+        Path run = Files.createFile(tmp.resolve("run"));
+        Path dir = run.resolve("lifeline");
+        InotifyWatches watches = watches();
+        // The nearest directory is tmp, and run exists in it, though not as a directory: that is
+        // no reason to look again, which would find the same, on the loop's thread, for ever.
+        assertTimeoutPreemptively(Duration.ofSeconds(30), () -> watches.follow(1, dir), "follow returns");
+        assertThat(events).isEmpty();
+        Files.delete(run);
+        mkdir(run);
+        drain(watches);
+        mkdir(dir);
+        drain(watches);
+        assertThat(events).containsExactly("appeared");
     }
 }
