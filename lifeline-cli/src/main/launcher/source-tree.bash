@@ -13,6 +13,9 @@
 # Test hook: LIFELINE_JDK_SEARCH_ROOT, if set, is prefixed to the install places searched (not to
 # $JAVA_HOME or the PATH), so that a test can present a machine with no JDK, or with fake ones.
 set -euo pipefail
+# Whatever stops this script before the JVM starts (a failed command under set -e, a variable
+# unset under set -u) would exit 1 or so, which check's callers take for DEAD: it is 4, no answer.
+trap 'code=$?; ((code == 0 || code == 4)) || { printf "lifeline: the launcher failed (exit status %s) before the JVM started; no answer\n" "$code" >&2; exit 4; }' EXIT
 
 # The tree's root, as ./lifeline found it (absolute, links followed).
 root=$1
@@ -75,7 +78,9 @@ path_java() {
 # $path_java (the first java on the PATH, or nothing) and $places (the install places' javas, one
 # per line).
 find_java() {
-    local candidate best= best_major=0
+    local candidate best= best_major=0 home=${HOME:-}
+    # Globs sorted bytewise, as dash sorts them: ./lifeline compares the lists.
+    local LC_ALL=C
     java= chosen_by= path_java= places= places_listed=
     if [[ -n ${JAVA_HOME:-} ]]; then
         java_major "$JAVA_HOME/bin/java"
@@ -94,8 +99,13 @@ find_java() {
     fi
     local r=${LIFELINE_JDK_SEARCH_ROOT:-}
     shopt -s nullglob
-    for candidate in "$r"/usr/lib/jvm/*/bin/java "$r"/usr/java/*/bin/java "$r"/opt/java/*/bin/java \
-        "$r"/opt/jdk*/bin/java "$HOME"/.sdkman/candidates/java/*/bin/java "$HOME"/.jdks/*/bin/java; do
+    local -a found=("$r"/usr/lib/jvm/*/bin/java "$r"/usr/java/*/bin/java "$r"/opt/java/*/bin/java "$r"/opt/jdk*/bin/java)
+    # Without a HOME, no place under it (not /.sdkman).
+    if [[ -n $home ]]; then
+        found+=("$home"/.sdkman/candidates/java/*/bin/java "$home"/.jdks/*/bin/java)
+    fi
+    shopt -u nullglob
+    for candidate in "${found[@]}"; do
         places+=$candidate$'\n' places_listed+=$'\n'
         java_major "$candidate"
         if [[ -n $major ]] && ((major >= 25 && major > best_major)); then
@@ -112,7 +122,7 @@ find_java() {
 # started for this on each call of the command. The sources and Javadoc jars a release build
 # (-Prelease) leaves beside it are not the CLI. $cli_jars gets every CLI jar, one per line.
 cli_jar() {
-    local candidate
+    local candidate LC_ALL=C
     jar= cli_jars= cli_jars_listed=
     shopt -s nullglob
     for candidate in "$target_dir"/lifeline-cli-*.jar; do
@@ -134,20 +144,22 @@ cli_jar() {
 # check some 13 ms; bench/results/2026-12-05/cli-startup.md). When it finds nothing newer,
 # $sources holds every name it compared, one per line, for write_fast_path.
 stale() {
-    local jar module name entry libs=' ' found=1
+    local jar module name entry libs=' ' found=1 LC_ALL=C
     local -a files=("$root/pom.xml") dirs=()
-    sources= sources_listed=
+    sources= sources_listed= lib_jars= lib_jars_listed=
     cli_jar
     [[ -n $jar && -d $target_dir/lib ]] || return 0
     shopt -s nullglob
     for entry in "$target_dir"/lib/*.jar; do
         libs+="${entry##*/} "
+        lib_jars+=$entry$'\n' lib_jars_listed+=$'\n'
     done
     for module in "$root"/lifeline-*/; do
         module=${module%/}
         name=${module##*/}
         if [[ $name == lifeline-cli || $libs == *" $name-"[0-9]* ]]; then
-            files+=("$module/pom.xml")
+            # src/main itself too: made later, it is newer than the jar.
+            files+=("$module/pom.xml" "$module/src/main")
             dirs+=("$module/src/main")
         fi
     done
@@ -303,31 +315,37 @@ sh_word() {
 # concurrent call reads the old word or the new. A name with a newline in it cannot be listed one
 # per line: then no word is left, and every call takes this script.
 write_fast_path() {
-    local dir=$target_dir/aot path_java_file= value
+    local dir=$target_dir/aot path_java_file= java_file value
     [[ $kind == "${1:-}" && -n $aot && -n $key && -n $sources && -n $chosen_by ]] || return 0
-    for value in "$root" "${JAVA_HOME:-}" "$path_java" "${LIFELINE_JDK_SEARCH_ROOT:-}" "$HOME" "$java" "$jar"; do
+    for value in "$root" "${JAVA_HOME:-}" "$path_java" "${LIFELINE_JDK_SEARCH_ROOT:-}" "${HOME:-}" "$java" "$jar"; do
         [[ $value != *$'\n'* ]] || return 0
     done
+    # One newline per name listed: no name has one of its own.
     [[ $sources_listed == "${sources//[!$'\n']/}" && $places_listed == "${places//[!$'\n']/}" \
-        && $cli_jars_listed == "${cli_jars//[!$'\n']/}" ]] || return 0
+        && $cli_jars_listed == "${cli_jars//[!$'\n']/}" && $lib_jars_listed == "${lib_jars//[!$'\n']/}" ]] || return 0
     if [[ -n $path_java ]]; then
         path_java_file=$(readlink -f -- "$path_java") || return 0
     fi
+    # The file the chosen java is: a link on the way to it (JAVA_HOME through a "current" link, say)
+    # pointed elsewhere since is seen by ./lifeline's -ef.
+    java_file=$(readlink -f -- "$java") || return 0
     {
         echo "# Written by lifeline-cli/src/main/launcher/source-tree.bash for ./lifeline's fast path: see there."
-        echo "fast_format=1"
+        echo "fast_format=2"
         echo "fast_root=$(sh_word "$root")"
         echo "fast_java_home=$(sh_word "${JAVA_HOME:-}")"
-        echo "fast_chosen_by=$chosen_by"
+        echo "fast_chosen_by=$(sh_word "$chosen_by")"
         echo "fast_path_java=$(sh_word "$path_java")"
         echo "fast_path_java_file=$(sh_word "$path_java_file")"
         echo "fast_search_root=$(sh_word "${LIFELINE_JDK_SEARCH_ROOT:-}")"
-        echo "fast_home=$(sh_word "$HOME")"
+        echo "fast_home=$(sh_word "${HOME:-}")"
         echo "fast_places=$(sh_word "$places")"
         echo "fast_java=$(sh_word "$java")"
+        echo "fast_java_file=$(sh_word "$java_file")"
         echo "fast_cli_jars=$(sh_word "$cli_jars")"
+        echo "fast_lib_jars=$(sh_word "$lib_jars")"
         echo "fast_jar=$(sh_word "$jar")"
-        echo "fast_key=$key"
+        echo "fast_key=$(sh_word "$key")"
         echo "fast_sources=$(sh_word "$sources")"
     } >"$dir/fast-path.$$" && mv -f -- "$dir/fast-path.$$" "$dir/fast-path" || rm -f -- "$dir/fast-path.$$"
     return 0
@@ -341,4 +359,6 @@ launch=$root/lifeline-cli/src/main/launcher/launch.sh
 [[ -r $launch ]] || die "$launch is missing: the source tree is incomplete"
 verb=${1:-}
 set -- "${jvm_flags[@]}" -cp "$jar" dev.lifeline.cli.Main "$@"
+# From here on, exit codes are launch.sh's (the JVM's answer, or 4).
+trap - EXIT
 . "$launch"

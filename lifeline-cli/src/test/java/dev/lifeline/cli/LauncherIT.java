@@ -305,10 +305,10 @@ class LauncherIT {
         assertThat(fast.apply(Map.of("JAVA_HOME", otherJdk.toString()))).as("another JAVA_HOME").isFalse();
         Path pathJava = fakeJdk(dir.resolve("path-jdk"), "26").resolve("bin");
         Map<String, String> javaOnPath = Map.of("PATH", pathJava + ":" + System.getenv("PATH"));
-        if (System.getenv("JAVA_HOME") == null || System.getenv("JAVA_HOME").isEmpty()) {
-            assertThat(fast.apply(javaOnPath)).as("another java first on the PATH").isFalse();
-        } else {
+        if (Files.readString(tree.resolve("lifeline-cli/target/aot/fast-path")).contains("\nfast_chosen_by='home'\n")) {
             assertThat(fast.apply(javaOnPath)).as("another java on the PATH, with JAVA_HOME a 25+ one").isTrue();
+        } else {
+            assertThat(fast.apply(javaOnPath)).as("another java first on the PATH").isFalse();
         }
         assertThat(fast.apply(Map.of("LIFELINE_AOT", "0"))).as("LIFELINE_AOT=0").isFalse();
         assertThat(fast.apply(Map.of("LIFELINE_AOT_RECHECK", "1"))).as("a run again after 199").isFalse();
@@ -356,12 +356,74 @@ class LauncherIT {
         Files.move(moved, tree);
         assertThat(fast.apply(Map.of())).as("back where it was").isTrue();
 
-        // A JVM that cannot start on the fast path: no answer.
+        // A JVM that cannot start on the fast path: no answer, and the word is dropped (what failed
+        // may be what the shell cannot see: a JDK replaced in place).
         Files.deleteIfExists(calls);
         Running.Result failed = Cli.run(check, dir, Map.of("JAVA_TOOL_OPTIONS", "-XX:+NoSuchOptionAtAll"));
         assertThat(failed.exitCode()).as(failed.toString()).isEqualTo(4);
         assertThat(failed.stdout()).as(failed.toString()).doesNotContain(beacon + ": ");
         assertThat(Files.exists(calls)).as("answered on the fast path").isFalse();
+        assertThat(fast.apply(Map.of())).as("after a JVM failed on the fast path").isFalse();
+    }
+
+    /**
+     * A JDK found in the install places, with no JAVA_HOME, a java on the PATH older than 25 and no
+     * HOME (as a probe may run): the command answers, and the fast path takes the same JDK only
+     * while the same javas are in those places and the PATH's java is the same file.
+     */
+    @Test
+    void theFastPathKnowsAJdkFoundInTheInstallPlaces() throws Exception {
+        Path tree = copyOfTheBuiltTree();
+        Path launcher = tree.resolve("lifeline");
+        Path machine = Files.createDirectory(dir.resolve("machine"));
+        Path jdk = Path.of(Cli.javaBinary()).toRealPath().getParent().getParent();
+        Files.createDirectories(machine.resolve("usr/lib/jvm"));
+        Files.createSymbolicLink(machine.resolve("usr/lib/jvm/the-jdk"), jdk);
+        // The PATH's java: a link to a JDK 17, first on the PATH, before the system's own.
+        Path old = fakeJdk(dir.resolve("jdk-17"), "17.0.9");
+        Path older = fakeJdk(dir.resolve("jdk-17-other"), "17.0.8");
+        Path bin = Files.createDirectories(dir.resolve("path-bin"));
+        Files.createSymbolicLink(bin.resolve("java"), old.resolve("bin/java"));
+        Path absent = dir.resolve("absent");
+        List<String> check = List.of("env", "-u", "HOME", "JAVA_HOME=", "PATH=" + bin + ":" + System.getenv("PATH"),
+                "LIFELINE_JDK_SEARCH_ROOT=" + machine, launcher.toString(), "check", absent.toString());
+
+        Running.Result first = Cli.run(check, dir, Map.of());
+        assertThat(first.exitCode()).as(first.toString()).isEqualTo(3);
+        assertThat(first.stderr()).as(first.toString()).isEqualTo("lifeline: preparing the start-up cache (first use)...\n");
+        assertThat(Files.readString(tree.resolve("lifeline-cli/target/aot/fast-path"))).contains("\nfast_chosen_by='search'\n");
+
+        Path calls = dir.resolve("calls");
+        recordingSourceTreeScript(tree, calls);
+        java.util.function.Supplier<Boolean> fast = () -> {
+            try {
+                Files.deleteIfExists(calls);
+                Running.Result r = Cli.run(check, dir, Map.of());
+                boolean slow = Files.exists(calls);
+                assertThat(r.exitCode()).as(r.toString()).isEqualTo(slow ? 97 : 3);
+                return !slow;
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        };
+        assertThat(fast.get()).as("nothing changed").isTrue();
+        Path added = fakeJdk(machine.resolve("opt/java/jdk-26"), "26");
+        assertThat(fast.get()).as("a JDK added to the install places").isFalse();
+        try (var files = Files.walk(added)) {
+            for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+        assertThat(fast.get()).as("as it was").isTrue();
+        Files.delete(bin.resolve("java"));
+        Files.createSymbolicLink(bin.resolve("java"), older.resolve("bin/java"));
+        assertThat(fast.get()).as("the PATH's java, the same name, another file").isFalse();
+        Files.delete(bin.resolve("java"));
+        Files.createSymbolicLink(bin.resolve("java"), old.resolve("bin/java"));
+        assertThat(fast.get()).as("as it was").isTrue();
+        Files.delete(machine.resolve("usr/lib/jvm/the-jdk"));
+        Files.createSymbolicLink(machine.resolve("usr/lib/jvm/the-jdk"), old);
+        assertThat(fast.get()).as("the chosen java, the same name, another file").isFalse();
     }
 
     private static String onlyCliJar(Path tree) throws java.io.IOException {
