@@ -142,7 +142,9 @@ class WatcherTest {
     @Test
     void tenThousandBeaconsOnOneThread() throws Exception {
         int count = 10_000;
-        int deaths = 500;
+        // A thousand samples, not five hundred: the p99 is then the tenth worst, not the fifth, so
+        // one descheduling of this 2-core machine's many processes moves it less (the bound stays).
+        int deaths = 1_000;
         Runtime rt = Runtime.getRuntime();
         try (Running holder = Processes.start("holdmany", dir.toString(), String.valueOf(count))) {
             assertThat(holder.nextLine()).isEqualTo("held");

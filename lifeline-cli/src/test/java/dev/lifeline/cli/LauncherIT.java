@@ -426,6 +426,41 @@ class LauncherIT {
         assertThat(fast.get()).as("the chosen java, the same name, another file").isFalse();
     }
 
+    /**
+     * The fast path starts the JVM exactly as source-tree.bash does, the cache's index and key
+     * besides: both spell the flags out (POSIX sh has no arrays to share them through), so the
+     * command lines of a waiting JVM started each way are compared, from /proc.
+     */
+    @Test
+    void theFastPathStartsTheJvmAsSourceTreeBashDoes() throws Exception {
+        Path tree = copyOfTheBuiltTree();
+        Path launcher = tree.resolve("lifeline");
+        Path beacon = Files.createDirectory(dir.resolve("beacons")).resolve("b");
+        assertThat(new ProcessBuilder("mkfifo", "-m", "600", beacon.toString()).inheritIO().start().waitFor()).isZero();
+        Running.Result first = Cli.run(List.of(launcher.toString(), "wait", "--dead", beacon.toString()), dir, Map.of());
+        assertThat(first.exitCode()).as(first.toString()).isZero();
+        List<String> wait = List.of(launcher.toString(), "wait", "--alive", "--timeout", "60s", beacon.toString());
+        java.util.function.Function<Map<String, String>, List<String>> jvmArguments = env -> {
+            Process waiting = Cli.start(wait, dir, env);
+            ProcessHandle jvm = Cli.poll("the waiting JVM has started",
+                    () -> waiting.children().filter(c -> c.info().command().orElse("").endsWith("/java")).findFirst(),
+                    java.util.Optional::isPresent, java.time.Duration.ofSeconds(30)).orElseThrow();
+            try {
+                byte[] cmdline = Files.readAllBytes(Path.of("/proc", String.valueOf(jvm.pid()), "cmdline"));
+                Cli.signal("TERM", waiting.pid());
+                assertThat(Cli.waitFor(waiting)).as("ended by SIGTERM").isEqualTo(143);
+                return List.of(new String(cmdline, java.nio.charset.StandardCharsets.UTF_8).split("\0"));
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        };
+        List<String> fast = jvmArguments.apply(Map.of());
+        List<String> slow = jvmArguments.apply(Map.of("LIFELINE_AOT_RECHECK", "1"));
+        assertThat(fast).as("the fast path's JVM").filteredOn(a -> a.startsWith("-Dlifeline.cache.")).hasSize(2);
+        assertThat(fast.stream().filter(a -> !a.startsWith("-Dlifeline.cache.")).toList()).as("the fast path's JVM")
+                .isEqualTo(slow).contains("-Dlifeline.backend=jdk", "dev.lifeline.cli.Main");
+    }
+
     private static String onlyCliJar(Path tree) throws java.io.IOException {
         try (var jars = Files.list(tree.resolve("lifeline-cli/target"))) {
             return jars.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".jar")).reduce((a, b) -> {
