@@ -20,6 +20,9 @@ trap 'code=$?; ((code == 0 || code == 4)) || { printf "lifeline: the launcher fa
 # The tree's root, as ./lifeline found it (absolute, links followed).
 root=$1
 shift
+# Set to 1 by whatever lists names one per line (for write_fast_path) and meets a name with a
+# newline in it: such a list would say something else to ./lifeline.
+unlisted=
 target_dir=$root/lifeline-cli/target
 
 die() {
@@ -81,7 +84,7 @@ find_java() {
     local candidate best= best_major=0 home=${HOME:-}
     # Globs sorted bytewise, as dash sorts them: ./lifeline compares the lists.
     local LC_ALL=C
-    java= chosen_by= path_java= places= places_listed=
+    java= chosen_by= path_java= places=
     if [[ -n ${JAVA_HOME:-} ]]; then
         java_major "$JAVA_HOME/bin/java"
         if [[ -n $major ]] && ((major >= 25)); then
@@ -106,7 +109,8 @@ find_java() {
     fi
     shopt -u nullglob
     for candidate in "${found[@]}"; do
-        places+=$candidate$'\n' places_listed+=$'\n'
+        places+=$candidate$'\n'
+        [[ $candidate != *$'\n'* ]] || unlisted=1
         java_major "$candidate"
         if [[ -n $major ]] && ((major >= 25 && major > best_major)); then
             best=$candidate
@@ -123,11 +127,12 @@ find_java() {
 # (-Prelease) leaves beside it are not the CLI. $cli_jars gets every CLI jar, one per line.
 cli_jar() {
     local candidate LC_ALL=C
-    jar= cli_jars= cli_jars_listed=
+    jar= cli_jars=
     shopt -s nullglob
     for candidate in "$target_dir"/lifeline-cli-*.jar; do
         [[ $candidate == *-sources.jar || $candidate == *-javadoc.jar ]] && continue
-        cli_jars+=$candidate$'\n' cli_jars_listed+=$'\n'
+        cli_jars+=$candidate$'\n'
+        [[ $candidate != *$'\n'* ]] || unlisted=1
         if [[ -z $jar || $candidate -nt $jar ]]; then
             jar=$candidate
         fi
@@ -146,13 +151,14 @@ cli_jar() {
 stale() {
     local jar module name entry libs=' ' found=1 LC_ALL=C
     local -a files=("$root/pom.xml") dirs=()
-    sources= sources_listed= lib_jars= lib_jars_listed=
+    sources= lib_jars=
     cli_jar
     [[ -n $jar && -d $target_dir/lib ]] || return 0
     shopt -s nullglob
     for entry in "$target_dir"/lib/*.jar; do
         libs+="${entry##*/} "
-        lib_jars+=$entry$'\n' lib_jars_listed+=$'\n'
+        lib_jars+=$entry$'\n'
+        [[ $entry != *$'\n'* ]] || unlisted=1
     done
     for module in "$root"/lifeline-*/; do
         module=${module%/}
@@ -166,7 +172,8 @@ stale() {
     # Everything under the source directories, themselves included and hidden names too, as `find`
     # walks them: a directory's own time covers the names added to it or removed from it.
     for entry in "${files[@]}"; do
-        sources+=$entry$'\n' sources_listed+=$'\n'
+        sources+=$entry$'\n'
+        [[ $entry != *$'\n'* ]] || unlisted=1
         if [[ $entry -nt $jar ]]; then
             found=0
         fi
@@ -175,7 +182,8 @@ stale() {
     for module in "${dirs[@]}"; do
         ((found)) || break
         for entry in "$module"/**; do
-            sources+=$entry$'\n' sources_listed+=$'\n'
+            sources+=$entry$'\n'
+            [[ $entry != *$'\n'* ]] || unlisted=1
             if [[ $entry -nt $jar ]]; then
                 found=0
                 break
@@ -183,7 +191,7 @@ stale() {
         done
     done
     shopt -u globstar dotglob nullglob
-    ((found)) || sources= sources_listed=
+    ((found)) || sources=
     return $found
 }
 
@@ -301,10 +309,11 @@ if [[ -n $aot ]]; then
     jvm_flags=(-XX:AOTCache="$aot" -Xlog:aot*=off -Xlog:cds*=off "${jvm_flags[@]}")
 fi
 
-# $1 as one word of POSIX sh: in single quotes, each ' in it written '\''.
-sh_word() {
+# Appends to $word the line NAME='VALUE' of POSIX sh ($1, $2): the value in single quotes, each '
+# in it written '\''. No subshell: each costs this machine some 3 ms.
+sh_line() {
     local quote="'\\''"
-    printf "'%s'" "${1//\'/$quote}"
+    word+="$1='${2//\'/$quote}'"$'\n'
 }
 
 # Leaves ./lifeline (POSIX sh) what it needs to answer the next check, status or wait without
@@ -320,34 +329,38 @@ write_fast_path() {
     for value in "$root" "${JAVA_HOME:-}" "$path_java" "${LIFELINE_JDK_SEARCH_ROOT:-}" "${HOME:-}" "$java" "$jar"; do
         [[ $value != *$'\n'* ]] || return 0
     done
-    # One newline per name listed: no name has one of its own.
-    [[ $sources_listed == "${sources//[!$'\n']/}" && $places_listed == "${places//[!$'\n']/}" \
-        && $cli_jars_listed == "${cli_jars//[!$'\n']/}" && $lib_jars_listed == "${lib_jars//[!$'\n']/}" ]] || return 0
+    # A name with a newline of its own was listed (unlisted, set where the lists are made).
+    [[ -z $unlisted ]] || return 0
     if [[ -n $path_java ]]; then
         path_java_file=$(readlink -f -- "$path_java") || return 0
     fi
     # The file the chosen java is: a link on the way to it (JAVA_HOME through a "current" link, say)
     # pointed elsewhere since is seen by ./lifeline's -ef.
     java_file=$(readlink -f -- "$java") || return 0
-    {
-        echo "# Written by lifeline-cli/src/main/launcher/source-tree.bash for ./lifeline's fast path: see there."
-        echo "fast_format=2"
-        echo "fast_root=$(sh_word "$root")"
-        echo "fast_java_home=$(sh_word "${JAVA_HOME:-}")"
-        echo "fast_chosen_by=$(sh_word "$chosen_by")"
-        echo "fast_path_java=$(sh_word "$path_java")"
-        echo "fast_path_java_file=$(sh_word "$path_java_file")"
-        echo "fast_search_root=$(sh_word "${LIFELINE_JDK_SEARCH_ROOT:-}")"
-        echo "fast_home=$(sh_word "${HOME:-}")"
-        echo "fast_places=$(sh_word "$places")"
-        echo "fast_java=$(sh_word "$java")"
-        echo "fast_java_file=$(sh_word "$java_file")"
-        echo "fast_cli_jars=$(sh_word "$cli_jars")"
-        echo "fast_lib_jars=$(sh_word "$lib_jars")"
-        echo "fast_jar=$(sh_word "$jar")"
-        echo "fast_key=$(sh_word "$key")"
-        echo "fast_sources=$(sh_word "$sources")"
-    } >"$dir/fast-path.$$" && mv -f -- "$dir/fast-path.$$" "$dir/fast-path" || rm -f -- "$dir/fast-path.$$"
+    local word="# Written by lifeline-cli/src/main/launcher/source-tree.bash for ./lifeline's fast path: see there."$'\n' now=
+    sh_line fast_format 2
+    sh_line fast_root "$root"
+    sh_line fast_java_home "${JAVA_HOME:-}"
+    sh_line fast_chosen_by "$chosen_by"
+    sh_line fast_path_java "$path_java"
+    sh_line fast_path_java_file "$path_java_file"
+    sh_line fast_search_root "${LIFELINE_JDK_SEARCH_ROOT:-}"
+    sh_line fast_home "${HOME:-}"
+    sh_line fast_places "$places"
+    sh_line fast_java "$java"
+    sh_line fast_java_file "$java_file"
+    sh_line fast_cli_jars "$cli_jars"
+    sh_line fast_lib_jars "$lib_jars"
+    sh_line fast_jar "$jar"
+    sh_line fast_key "$key"
+    sh_line fast_sources "$sources"
+    # The same word as there already (the usual case: the fast path stepped aside for a reason of
+    # its own, or a call before this one wrote it): left as it is, without the mv.
+    if [[ -r $dir/fast-path ]]; then
+        IFS= read -r -d '' now <"$dir/fast-path" || true
+    fi
+    [[ $now != "$word" ]] || return 0
+    printf '%s' "$word" >"$dir/fast-path.$$" && mv -f -- "$dir/fast-path.$$" "$dir/fast-path" || rm -f -- "$dir/fast-path.$$"
     return 0
 }
 write_fast_path "$@" || true

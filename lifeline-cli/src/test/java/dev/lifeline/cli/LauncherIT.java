@@ -461,6 +461,27 @@ class LauncherIT {
                 .isEqualTo(slow).contains("-Dlifeline.backend=jdk", "dev.lifeline.cli.Main");
     }
 
+    /**
+     * A source whose name holds a newline cannot be listed one name per line: source-tree.bash
+     * answers and makes the cache, but leaves ./lifeline no word, so every call walks the sources
+     * again rather than trust a list that says something else.
+     */
+    @Test
+    void aSourceNamedWithANewlineLeavesNoWord() throws Exception {
+        Path tree = copyOfTheBuiltTree();
+        Path sources = tree.resolve("lifeline-cli/src/main/launcher");
+        FileTime old = FileTime.from(Files.getLastModifiedTime(tree.resolve("lifeline-cli/target").resolve(onlyCliJar(tree)))
+                .toInstant().minusSeconds(60));
+        Files.setLastModifiedTime(Files.writeString(sources.resolve("a\nb"), ""), old);
+        Files.setLastModifiedTime(sources, old);
+        Running.Result r = Cli.run(List.of(tree.resolve("lifeline").toString(), "check", dir.resolve("absent").toString()),
+                dir, Map.of());
+        assertThat(r.exitCode()).as(r.toString()).isEqualTo(3);
+        assertThat(r.stderr()).as(r.toString()).isEqualTo("lifeline: preparing the start-up cache (first use)...\n");
+        assertThat(tree.resolve("lifeline-cli/target/aot/fingerprints")).exists();
+        assertThat(tree.resolve("lifeline-cli/target/aot/fast-path")).doesNotExist();
+    }
+
     private static String onlyCliJar(Path tree) throws java.io.IOException {
         try (var jars = Files.list(tree.resolve("lifeline-cli/target"))) {
             return jars.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".jar")).reduce((a, b) -> {
