@@ -145,7 +145,7 @@ for t in dist clone; do
     add $t '--version' 0 "$empty" "$cmd" --version
     add $t '--help' 0 "$empty" "$cmd" --help
     if [[ $t == dist ]]; then
-        # What bin/lifeline runs for check, without the launcher (bash, the locale block, the child).
+        # What bin/lifeline runs for check, without the launcher (sh, the locale block, the child).
         direct=(-XX:AOTCache="$home/app/lifeline-check.aot" -Xlog:aot*=off -Xlog:cds*=off "${flags[@]}"
             --enable-native-access=ALL-UNNAMED --add-opens=java.base/sun.nio.fs=ALL-UNNAMED)
         direct=(-Dlifeline.launcher=answers -Xint "${direct[@]}")
