@@ -13,9 +13,14 @@
 # Test hook: LIFELINE_JDK_SEARCH_ROOT, if set, is prefixed to the install places searched (not to
 # $JAVA_HOME or the PATH), so that a test can present a machine with no JDK, or with fake ones.
 set -euo pipefail
+
+die() {
+    printf 'lifeline: %s\n' "$1" >&2
+    exit 4
+}
 # Whatever stops this script before the JVM starts (a failed command under set -e, a variable
 # unset under set -u) would exit 1 or so, which check's callers take for DEAD: it is 4, no answer.
-trap 'code=$?; ((code == 0 || code == 4)) || { printf "lifeline: the launcher failed (exit status %s) before the JVM started; no answer\n" "$code" >&2; exit 4; }' EXIT
+trap 'code=$?; ((code == 0 || code == 4)) || die "the launcher failed (exit status $code) before the JVM started; no answer"' EXIT
 
 # The tree's root, as ./lifeline found it (absolute, links followed).
 root=$1
@@ -24,11 +29,6 @@ shift
 # newline in it: such a list would say something else to ./lifeline.
 unlisted=
 target_dir=$root/lifeline-cli/target
-
-die() {
-    printf 'lifeline: %s\n' "$1" >&2
-    exit 4
-}
 
 # Sets $major to the major version of the JDK whose java binary is $1, or to nothing. Reads the
 # JDK's `release` file with bash alone: every fork here is paid on each call of the command.
@@ -335,8 +335,12 @@ write_fast_path() {
         path_java_file=$(readlink -f -- "$path_java") || return 0
     fi
     # The file the chosen java is: a link on the way to it (JAVA_HOME through a "current" link, say)
-    # pointed elsewhere since is seen by ./lifeline's -ef.
-    java_file=$(readlink -f -- "$java") || return 0
+    # pointed elsewhere since is seen by ./lifeline's -ef. The PATH's java, when it is the one.
+    if [[ $java == "$path_java" ]]; then
+        java_file=$path_java_file
+    else
+        java_file=$(readlink -f -- "$java") || return 0
+    fi
     local word="# Written by lifeline-cli/src/main/launcher/source-tree.bash for ./lifeline's fast path: see there."$'\n' now=
     sh_line fast_format 2
     sh_line fast_root "$root"

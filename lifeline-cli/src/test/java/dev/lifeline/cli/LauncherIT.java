@@ -104,8 +104,7 @@ class LauncherIT {
     void answeringCommandsStartNoProcessButTheJvmOnceTheCacheIsMade() throws Exception {
         Path tree = copyOfTheBuiltTree();
         Path launcher = tree.resolve("lifeline");
-        Path beacon = Files.createDirectory(dir.resolve("beacons")).resolve("b");
-        assertThat(new ProcessBuilder("mkfifo", "-m", "600", beacon.toString()).inheritIO().start().waitFor()).isZero();
+        Path beacon = deadBeacon();
         // A dead beacon: check and status answer 1, wait --dead 0.
         Map<List<String>, Integer> answers = Map.of(List.of("check", beacon.toString()), 1,
                 List.of("status", beacon.getParent().toString()), 1, List.of("wait", "--dead", beacon.toString()), 0);
@@ -281,24 +280,13 @@ class LauncherIT {
     void theFastPathStepsAsideWheneverItsWordNoLongerHolds() throws Exception {
         Path tree = copyOfTheBuiltTree();
         Path launcher = tree.resolve("lifeline");
-        Path beacon = Files.createDirectory(dir.resolve("beacons")).resolve("b");
-        assertThat(new ProcessBuilder("mkfifo", "-m", "600", beacon.toString()).inheritIO().start().waitFor()).isZero();
+        Path beacon = deadBeacon();
         List<String> check = List.of(launcher.toString(), "check", beacon.toString());
         Running.Result first = Cli.run(check, dir, Map.of());
         assertThat(first.exitCode()).as(first.toString()).isEqualTo(1);
         Path calls = dir.resolve("calls");
         recordingSourceTreeScript(tree, calls);
-        java.util.function.Function<Map<String, String>, Boolean> fast = env -> {
-            try {
-                Files.deleteIfExists(calls);
-                Running.Result r = Cli.run(check, dir, env);
-                boolean slow = Files.exists(calls);
-                assertThat(r.exitCode()).as(r.toString()).isEqualTo(slow ? 97 : 1);
-                return !slow;
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-        };
+        java.util.function.Function<Map<String, String>, Boolean> fast = env -> tookTheFastPath(check, env, calls, 1);
         assertThat(fast.apply(Map.of())).as("nothing changed").isTrue();
 
         Path otherJdk = fakeJdk(dir.resolve("other-jdk"), "26");
@@ -341,19 +329,16 @@ class LauncherIT {
         assertThat(fast.apply(Map.of())).as("as it was").isTrue();
 
         // status has no cache yet: source-tree.bash makes it.
-        Files.deleteIfExists(calls);
-        Running.Result status = Cli.run(List.of(launcher.toString(), "status", beacon.getParent().toString()), dir, Map.of());
-        assertThat(status.exitCode()).as(status.toString()).isEqualTo(97);
-        assertThat(Files.exists(calls)).as("status without its cache").isTrue();
+        assertThat(tookTheFastPath(List.of(launcher.toString(), "status", beacon.getParent().toString()), Map.of(), calls, 1))
+                .as("status without its cache").isFalse();
 
         // The same tree elsewhere: the word names the first tree's files.
         Path moved = dir.resolve("moved");
         Files.move(tree, moved);
-        Files.deleteIfExists(calls);
-        Running.Result elsewhere = Cli.run(List.of(moved.resolve("lifeline").toString(), "check", beacon.toString()), dir,
-                Map.of());
-        assertThat(elsewhere.exitCode()).as(elsewhere.toString()).isEqualTo(97);
+        boolean elsewhere = tookTheFastPath(List.of(moved.resolve("lifeline").toString(), "check", beacon.toString()), Map.of(),
+                calls, 1);
         Files.move(moved, tree);
+        assertThat(elsewhere).as("the tree moved").isFalse();
         assertThat(fast.apply(Map.of())).as("back where it was").isTrue();
 
         // A JVM that cannot start on the fast path: no answer, and the word is dropped (what failed
@@ -395,17 +380,7 @@ class LauncherIT {
 
         Path calls = dir.resolve("calls");
         recordingSourceTreeScript(tree, calls);
-        java.util.function.Supplier<Boolean> fast = () -> {
-            try {
-                Files.deleteIfExists(calls);
-                Running.Result r = Cli.run(check, dir, Map.of());
-                boolean slow = Files.exists(calls);
-                assertThat(r.exitCode()).as(r.toString()).isEqualTo(slow ? 97 : 3);
-                return !slow;
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-        };
+        java.util.function.Supplier<Boolean> fast = () -> tookTheFastPath(check, Map.of(), calls, 3);
         assertThat(fast.get()).as("nothing changed").isTrue();
         Path added = fakeJdk(machine.resolve("opt/java/jdk-26"), "26");
         assertThat(fast.get()).as("a JDK added to the install places").isFalse();
@@ -435,8 +410,7 @@ class LauncherIT {
     void theFastPathStartsTheJvmAsSourceTreeBashDoes() throws Exception {
         Path tree = copyOfTheBuiltTree();
         Path launcher = tree.resolve("lifeline");
-        Path beacon = Files.createDirectory(dir.resolve("beacons")).resolve("b");
-        assertThat(new ProcessBuilder("mkfifo", "-m", "600", beacon.toString()).inheritIO().start().waitFor()).isZero();
+        Path beacon = deadBeacon();
         Running.Result first = Cli.run(List.of(launcher.toString(), "wait", "--dead", beacon.toString()), dir, Map.of());
         assertThat(first.exitCode()).as(first.toString()).isZero();
         List<String> wait = List.of(launcher.toString(), "wait", "--alive", "--timeout", "60s", beacon.toString());
@@ -480,6 +454,30 @@ class LauncherIT {
         assertThat(r.stderr()).as(r.toString()).isEqualTo("lifeline: preparing the start-up cache (first use)...\n");
         assertThat(tree.resolve("lifeline-cli/target/aot/fingerprints")).exists();
         assertThat(tree.resolve("lifeline-cli/target/aot/fast-path")).doesNotExist();
+    }
+
+    /** A FIFO nobody holds, in a directory of its own: check and status answer 1, dead. */
+    private Path deadBeacon() throws Exception {
+        Path beacon = Files.createDirectory(dir.resolve("beacons")).resolve("b");
+        assertThat(new ProcessBuilder("mkfifo", "-m", "600", beacon.toString()).inheritIO().start().waitFor()).isZero();
+        return beacon;
+    }
+
+    /**
+     * Runs {@code command} on a tree whose source-tree.bash records its calls
+     * ({@link #recordingSourceTreeScript}): true when ./lifeline answered {@code answer} on its
+     * fast path, false when it ran source-tree.bash instead (which exits 97).
+     */
+    private boolean tookTheFastPath(List<String> command, Map<String, String> env, Path calls, int answer) {
+        try {
+            Files.deleteIfExists(calls);
+            Running.Result r = Cli.run(command, dir, env);
+            boolean slow = Files.exists(calls);
+            assertThat(r.exitCode()).as(r.toString()).isEqualTo(slow ? 97 : answer);
+            return !slow;
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     private static String onlyCliJar(Path tree) throws java.io.IOException {
